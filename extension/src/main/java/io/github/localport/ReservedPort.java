@@ -1,0 +1,133 @@
+package io.github.localport;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+
+import io.github.localport.internal.PortRegistry;
+
+/**
+ * {@code ReservedPort} is a port on 127.0.0.1 held for one holder: no other test, thread, JVM
+ * or build that uses localport on this machine gets it until it is closed.
+ *
+ * <p>Inject it with {@link LocalPort @LocalPort} to get more than the number, or reserve one
+ * in code that the annotation does not reach (a {@code @RegisterExtension} field, a helper in
+ * a base class, TestNG, a build tool):
+ *
+ * <pre>{@code
+ * try (ReservedPort port = ReservedPort.reserve()) {
+ *     server.start(port.number());
+ *     ...
+ *     server.stop();
+ * } // checks that the server let go of the port, then releases it
+ * }</pre>
+ *
+ * <h2>Release</h2>
+ * {@link #close()} checks that nothing still listens on the port, then releases it. A port
+ * reserved in code reads its configuration from the system properties named on
+ * {@link LocalPort} ({@value LocalPort#RANGE_PROPERTY_NAME} and the others). Closing a port that
+ * {@code @LocalPort} injected releases it early; the extension then leaves it alone.
+ *
+ * <p>All methods are safe to call from several threads.
+ *
+ * @since 0.1.0
+ */
+public interface ReservedPort extends AutoCloseable {
+
+    /**
+     * Reserves a port that is free for TCP.
+     *
+     * @return the reservation; close it to release the port
+     * @throws IllegalStateException if every port in the range is taken; the message names
+     *         the range and how to widen it
+     * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException if a
+     *         {@code localport.*} system property is malformed or the lock directory is
+     *         unusable
+     */
+    static ReservedPort reserve() {
+        return reserve(Protocol.TCP);
+    }
+
+    /**
+     * Reserves a port that is free for the given protocol.
+     *
+     * @param protocol what the port must be free for
+     * @return the reservation; close it to release the port
+     * @throws IllegalStateException if every port in the range is taken; the message names
+     *         the range and how to widen it
+     * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException if a
+     *         {@code localport.*} system property is malformed or the lock directory is
+     *         unusable
+     */
+    static ReservedPort reserve(Protocol protocol) {
+        return PortRegistry.reserveForCaller(protocol);
+    }
+
+    /**
+     * Returns the port number.
+     *
+     * @return the port number
+     */
+    int number();
+
+    /**
+     * Returns what the port was reserved for.
+     *
+     * @return the protocol
+     */
+    Protocol protocol();
+
+    /**
+     * Returns 127.0.0.1 and the port.
+     *
+     * @return the socket address
+     */
+    InetSocketAddress address();
+
+    /**
+     * Returns {@code scheme://127.0.0.1:PORT}, for example {@code uri("jdbc:h2:tcp")} or
+     * {@code uri("redis")}.
+     *
+     * @param scheme the URI scheme
+     * @return the URI
+     */
+    URI uri(String scheme);
+
+    /**
+     * Tells whether something listens on the port now: for TCP, whether a connection to
+     * 127.0.0.1 or [::1] is accepted; for UDP, whether a socket has the port bound.
+     *
+     * @return {@code true} if something listens on the port
+     */
+    boolean isListening();
+
+    /**
+     * Waits until something listens on the port, polling until the timeout.
+     *
+     * @param timeout how long to wait at most
+     * @throws org.opentest4j.AssertionFailedError if nothing listens on the port within the
+     *         timeout
+     */
+    void awaitListening(Duration timeout);
+
+    /**
+     * Waits until nothing listens on the port any more, polling until the timeout. Sockets
+     * in TIME_WAIT do not count.
+     *
+     * @param timeout how long to wait at most
+     * @throws org.opentest4j.AssertionFailedError if something still listens on the port
+     *         when the timeout has passed
+     */
+    void awaitReleased(Duration timeout);
+
+    /**
+     * Checks that nothing still listens on the port, then releases it. Calling it again does
+     * nothing.
+     *
+     * @throws org.opentest4j.AssertionFailedError if something still listens on the port
+     *         after the grace period and the leak policy is {@code fail}; the port is
+     *         released anyway
+     */
+    @Override
+    void close();
+}

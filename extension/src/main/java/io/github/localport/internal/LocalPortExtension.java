@@ -1,0 +1,146 @@
+package io.github.localport.internal;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import io.github.localport.LocalPort;
+import io.github.localport.ReservedPort;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ModifierSupport;
+
+/**
+ * Resolves {@link LocalPort @LocalPort} parameters and fields. Registered by the annotation
+ * itself; stateless: every reservation lives in the {@link ExtensionContext.Store} of the
+ * scope it was resolved in, which closes it at the end of that scope.
+ */
+public final class LocalPortExtension implements ParameterResolver, BeforeAllCallback, BeforeEachCallback {
+
+    static final Namespace NAMESPACE = Namespace.create(LocalPortExtension.class);
+
+    private static final String SUPPORTED_TYPES = "int, Integer, java.net.InetSocketAddress, java.net.URI or "
+            + ReservedPort.class.getName();
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
+        return parameterContext.isAnnotated(LocalPort.class);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        String declaration = describe(parameterContext);
+        Function<Reservation, Object> value = valueOfType(parameterContext.getParameter().getType(), declaration);
+        LocalPort annotation = parameterContext.findAnnotation(LocalPort.class).orElseThrow();
+        return value.apply(portFor(annotation, declaration, scopeOf(parameterContext.getDeclaringExecutable(), context)));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        injectFields(context, null, context.getRequiredTestClass(), ModifierSupport::isStatic);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ConstructorPorts.adoptInto(context);
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            injectFields(context, instance, instance.getClass(), ModifierSupport::isNotStatic);
+        }
+    }
+
+    private static void injectFields(ExtensionContext context, Object instance, Class<?> testClass,
+            Predicate<Field> which) {
+        for (Field field : AnnotationSupport.findAnnotatedFields(testClass, LocalPort.class, which,
+                HierarchyTraversalMode.TOP_DOWN)) {
+            String declaration = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
+            if (Modifier.isFinal(field.getModifiers())) {
+                throw new ExtensionConfigurationException(
+                        "@LocalPort cannot be injected into final " + declaration + ": remove 'final'.");
+            }
+            Function<Reservation, Object> value = valueOfType(field.getType(), declaration);
+            LocalPort annotation = AnnotationSupport.findAnnotation(field, LocalPort.class).orElseThrow();
+            set(field, instance, value.apply(portFor(annotation, declaration, PortScope.of(context))));
+        }
+    }
+
+    private static void set(Field field, Object instance, Object value) {
+        try {
+            field.setAccessible(true);
+            field.set(instance, value);
+        }
+        catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExtensionConfigurationException("Cannot inject @LocalPort into field "
+                    + field.getDeclaringClass().getName() + "." + field.getName() + ": " + e, e);
+        }
+    }
+
+    private static Reservation portFor(LocalPort annotation, String declaration, PortScope scope) {
+        PortRequest request = new PortRequest(annotation.value(), annotation.protocol(), declaration);
+        Reservation reservation = request.isNamed() ? scope.find(request) : null;
+        if (reservation == null) {
+            reservation = PortRegistry.reserve(request, scope.label(), scope.settings());
+            scope.keep(request.isNamed() ? new PortScope.Name(request.name()) : reservation, reservation);
+        }
+        if (!annotation.systemProperty().isEmpty()) {
+            SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
+                    reservation, declaration);
+            if (publication != null) {
+                scope.keep(publication, publication);
+            }
+        }
+        return reservation;
+    }
+
+    /**
+     * The scope a parameter's port is held for. JUnit resolves a constructor with the class's
+     * context even when each test gets its own instance; such ports are held for the test.
+     */
+    private static PortScope scopeOf(Executable executable, ExtensionContext context) {
+        boolean perTestInstance = executable instanceof Constructor && context.getTestMethod().isEmpty()
+                && context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_METHOD;
+        return perTestInstance ? ConstructorPorts.pendingFor(context) : PortScope.of(context);
+    }
+
+    private static Function<Reservation, Object> valueOfType(Class<?> type, String declaration) {
+        if (type == int.class || type == Integer.class) {
+            return Reservation::number;
+        }
+        if (type == InetSocketAddress.class) {
+            return Reservation::address;
+        }
+        if (type == URI.class) {
+            return reservation -> reservation.uri("http");
+        }
+        if (type == ReservedPort.class) {
+            return reservation -> reservation;
+        }
+        throw new ExtensionConfigurationException(String.format(
+                "Can only resolve @LocalPort of type %s, but %s is of type %s.", SUPPORTED_TYPES, declaration,
+                type.getName()));
+    }
+
+    private static String describe(ParameterContext parameterContext) {
+        Executable executable = parameterContext.getDeclaringExecutable();
+        String name = parameterContext.getParameter().isNamePresent()
+                ? "'" + parameterContext.getParameter().getName() + "'" : "" + parameterContext.getIndex();
+        String types = Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(", "));
+        String method = executable instanceof Constructor ? "" : "." + executable.getName();
+        return "parameter " + name + " of " + executable.getDeclaringClass().getSimpleName() + method + "(" + types + ")";
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.localport.internal;
+
+import static io.github.localport.LocalPort.LEAK_GRACE_PROPERTY_NAME;
+import static io.github.localport.LocalPort.LEAK_POLICY_PROPERTY_NAME;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.localport.Protocol;
+import io.github.localport.ReservedPort;
+import org.opentest4j.AssertionFailedError;
+
+/** One held port. Closing it checks that nothing still uses the port, then releases it. */
+final class Reservation implements ReservedPort, ScopedResource {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    private final int port;
+    private final PortLock lock;
+    private final PortRequest request;
+    private final String scope;
+    private final Settings settings;
+    private final AtomicBoolean held = new AtomicBoolean(true);
+
+    Reservation(int port, PortLock lock, PortRequest request, String scope, Settings settings) {
+        this.port = port;
+        this.lock = lock;
+        this.request = request;
+        this.scope = scope;
+        this.settings = settings;
+    }
+
+    PortRequest request() {
+        return request;
+    }
+
+    boolean isHeld() {
+        return held.get();
+    }
+
+    @Override
+    public int number() {
+        return port;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return request.protocol();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return new InetSocketAddress(LOOPBACK, port);
+    }
+
+    @Override
+    public URI uri(String scheme) {
+        Objects.requireNonNull(scheme, "scheme must not be null");
+        return URI.create(scheme + "://127.0.0.1:" + port);
+    }
+
+    @Override
+    public boolean isListening() {
+        return PortProbe.isListening(port, protocol());
+    }
+
+    @Override
+    public void awaitListening(Duration timeout) {
+        if (!Poll.until(this::isListening, timeout)) {
+            throw new AssertionFailedError(String.format("Nothing listened on port %d (%s) within %s.", port,
+                    protocol(), Durations.format(timeout)));
+        }
+    }
+
+    @Override
+    public void awaitReleased(Duration timeout) {
+        if (!Poll.until(() -> PortProbe.isReleased(port, protocol()), timeout)) {
+            throw new AssertionFailedError(String.format("Port %d (%s) was still in use after %s.", port, protocol(),
+                    Durations.format(timeout)));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (held.compareAndSet(true, false)) {
+            try {
+                checkReleased();
+            }
+            finally {
+                PortRegistry.release(port, lock);
+            }
+        }
+    }
+
+    private void checkReleased() {
+        if (settings.leakPolicy() == Settings.LeakPolicy.OFF
+                || Poll.until(() -> PortProbe.isReleased(port, protocol()), settings.leakGrace())) {
+            return;
+        }
+        String message = leakMessage();
+        if (settings.leakPolicy() == Settings.LeakPolicy.FAIL) {
+            throw new AssertionFailedError(message);
+        }
+        PortRegistry.LOGGER.warning(message);
+    }
+
+    private String leakMessage() {
+        String holds = protocol() == Protocol.UDP ? "has it bound" : "listens on it";
+        return String.format("Port %d (%s) is still in use at the end of %s: something %s %s after the end."
+                + "%nIt was reserved for %s."
+                + "%nStop what was started on the port before the scope ends (for example in @AfterEach or a finally"
+                + " block), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                port, protocol(), scope, holds, Durations.format(settings.leakGrace()), request.declaration(),
+                LEAK_GRACE_PROPERTY_NAME, LEAK_POLICY_PROPERTY_NAME);
+    }
+
+    @Override
+    public String toString() {
+        return "127.0.0.1:" + port + " (" + protocol() + (request.isNamed() ? ", '" + request.name() + "'" : "") + ")";
+    }
+}

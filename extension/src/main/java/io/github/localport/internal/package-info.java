@@ -1,0 +1,48 @@
+/**
+ * Internal implementation of localport. <strong>Not API</strong>: the module does not export
+ * this package, and anything here may change in any release.
+ *
+ * <h2>How a port flows from annotation to release</h2>
+ * <ol>
+ * <li><b>Annotation.</b> {@code @LocalPort} is meta-annotated with
+ * {@code @ExtendWith(LocalPortExtension.class)}, so JUnit registers {@link LocalPortExtension}
+ * wherever the annotation appears. The extension resolves parameters
+ * ({@code resolveParameter}), static fields ({@code beforeAll}) and instance fields
+ * ({@code beforeEach}). It validates the target type first, so a bad type reserves nothing.</li>
+ * <li><b>Scope.</b> A {@link PortScope} decides how long the port is held: the
+ * {@code ExtensionContext.Store} of the context JUnit resolved it in (class context: the class;
+ * method context: the test). Constructors of per-test instances are resolved with the class
+ * context, so their ports wait in {@link ConstructorPorts} until {@code beforeEach} moves them
+ * into the test's store. Named ports ({@code @LocalPort("db")}) are looked up by
+ * {@link PortScope.Name} first; {@code Store.get} also searches enclosing contexts, which is how
+ * a test finds its class's named port.</li>
+ * <li><b>Configuration.</b> {@link Settings} reads the {@code localport.*} keys (JUnit
+ * configuration parameters, or system properties for {@code ReservedPort.reserve()}) and
+ * fails fast on a bad value. {@link PortRange} knows the default range, computed once from
+ * what the OS tells.</li>
+ * <li><b>Reservation.</b> {@link PortRegistry} walks the range from a random start and takes
+ * the first port that passes three checks, in this order: not claimed in this JVM (a
+ * concurrent set), its lock file locked by us in the shared {@link LockDirectory} (other
+ * JVMs; the OS drops the lock when a JVM dies), and {@link PortProbe#isFree} (nothing else on
+ * the machine has it bound). The result is a {@link Reservation}, kept in the scope's store
+ * under its name or itself. A {@code systemProperty} is published by
+ * {@link SystemPropertyPublication}, kept in the same store after the reservation.</li>
+ * <li><b>Release.</b> At the end of the scope JUnit closes the store's values, last first:
+ * the system property is restored, then {@link Reservation#close()} polls
+ * {@link PortProbe#isReleased} for up to the grace period ({@link Poll}), fails or warns
+ * according to the leak policy, and in every case drops the file lock and then the in-JVM
+ * claim ({@link PortRegistry#release}). {@link Reservation} is {@code AutoCloseable} (closed by
+ * JUnit 5.13+) and {@code CloseableResource} (closed by older versions); JUnit closes it once.</li>
+ * </ol>
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>A port is in the in-JVM claim set whenever this JVM has its lock file open; so no two
+ * channels of this JVM ever have one lock file open, which matters because closing any channel
+ * to a file drops the process's POSIX lock on it.</li>
+ * <li>Lock files are never deleted or written.</li>
+ * <li>Reserving and releasing ignore the caller's interrupt status (file channels close
+ * themselves on interrupt) and restore it afterwards.</li>
+ * </ul>
+ */
+package io.github.localport.internal;
