@@ -128,7 +128,7 @@ final class LockDirectory {
         if (Files.isSymbolicLink(path)) {
             throw unusable(path, "it is a symbolic link, and localport does not follow links in its lock directory");
         }
-        if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             create(path);
         }
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -145,6 +145,9 @@ final class LockDirectory {
             Files.createDirectories(path);
         }
         catch (FileAlreadyExistsException e) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw unusable(path, "it could not be created (" + e.getFile() + " is not a directory)");
+            }
             return; // another JVM was first, or it is a file: prepare() tells which
         }
         catch (IOException e) {

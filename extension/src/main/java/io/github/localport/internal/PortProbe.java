@@ -68,7 +68,8 @@ final class PortProbe {
     private static boolean canBind(int port, Protocol protocol, boolean reuseAddress) {
         boolean tcp = protocol != Protocol.UDP;
         boolean udp = protocol != Protocol.TCP;
-        return (!tcp || canBindAll(port, true, reuseAddress)) && (!udp || canBindAll(port, false, reuseAddress));
+        // UDP has no TIME_WAIT, and SO_REUSEADDR on UDP would bind beside a socket that also set it.
+        return (!tcp || canBindAll(port, true, reuseAddress)) && (!udp || canBindAll(port, false, false));
     }
 
     private static boolean canBindAll(int port, boolean tcp, boolean reuseAddress) {

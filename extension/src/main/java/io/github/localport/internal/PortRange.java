@@ -3,6 +3,8 @@ package io.github.localport.internal;
 import static io.github.localport.LocalPort.RANGE_PROPERTY_NAME;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -99,7 +101,7 @@ record PortRange(int first, int last, BitSet excluded, String origin) {
 
     private static Optional<int[]> readEphemeralRange() {
         try {
-            String[] parts = Files.readString(LINUX_EPHEMERAL).strip().split("\\s+");
+            String[] parts = readProcFile(LINUX_EPHEMERAL).split("\\s+");
             return Optional.of(new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) });
         }
         catch (IOException | RuntimeException e) {
@@ -107,11 +109,18 @@ record PortRange(int first, int last, BitSet excluded, String origin) {
         }
     }
 
+    /** Files.readString trusts the size /proc reports, which is 0, and reads a byte; a stream reads it all. */
+    private static String readProcFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
+    }
+
     /** Linux's {@code ip_local_reserved_ports}: a list such as {@code 8080,9000-9010}. */
     private static BitSet readReservedPorts() {
         BitSet reserved = new BitSet(65536);
         try {
-            for (String item : Files.readString(LINUX_RESERVED).strip().split(",")) {
+            for (String item : readProcFile(LINUX_RESERVED).split(",")) {
                 String[] bounds = item.strip().split("-");
                 if (!bounds[0].isEmpty()) {
                     reserved.set(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[bounds.length - 1]) + 1);

@@ -24,7 +24,8 @@ public final class PortRegistry {
 
     static final Logger LOGGER = Logger.getLogger("io.github.localport");
 
-    private static final Set<Integer> HELD_HERE = ConcurrentHashMap.newKeySet();
+    /** Ports this JVM holds or is about to lock: the claim that comes before the lock file. */
+    static final Set<Integer> HELD_HERE = ConcurrentHashMap.newKeySet();
     private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
 
     private PortRegistry() {
@@ -34,7 +35,7 @@ public final class PortRegistry {
     public static ReservedPort reserveForCaller(Protocol protocol) {
         Objects.requireNonNull(protocol, "protocol must not be null");
         String caller = StackWalker.getInstance().walk(frames -> frames
-                .filter(frame -> !frame.getClassName().startsWith(PortRegistry.class.getPackageName() + ".")
+                .filter(frame -> !frame.getClassName().equals(PortRegistry.class.getName())
                         && !frame.getClassName().equals(ReservedPort.class.getName()))
                 .findFirst().map(Object::toString).orElse("an unknown caller"));
         PortRequest request = new PortRequest("", protocol, "ReservedPort.reserve() called at " + caller);
@@ -45,32 +46,60 @@ public final class PortRegistry {
         LockDirectory directory = LockDirectory.at(settings.lockDirectory());
         PortRange range = settings.range();
         logOnce(range, directory);
-        Census census = new Census();
-        int size = range.size();
-        int start = ThreadLocalRandom.current().nextInt(size);
         // File channels close on interrupt; a reservation must not depend on the caller's interrupt status.
         boolean interrupted = Thread.interrupted();
         try {
-            for (int i = 0; i < size; i++) {
-                int port = range.first() + (start + i) % size;
-                PortLock lock = tryTake(port, range, request.protocol(), directory, census);
-                if (lock != null) {
-                    LOGGER.fine(() -> "Reserved port " + port + " (" + request.protocol() + ") for "
-                            + request.declaration() + " in " + scope);
-                    return new Reservation(port, lock, request, scope, settings);
-                }
-            }
+            Taken taken = search(range, request.protocol(), directory, request);
+            LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
+                    + request.declaration() + " in " + scope);
+            return new Reservation(taken.port(), taken.lock(), request, scope, settings);
         }
         finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Walks the range once from a random start. A port whose only user is a socket in
+     * TIME_WAIT is kept as a fallback: servers that set SO_REUSEADDR (nearly all) can bind it,
+     * but a fully free port is better, and TIME_WAIT must not exhaust the range of a suite that
+     * closes many connections server-side.
+     */
+    private static Taken search(PortRange range, Protocol protocol, LockDirectory directory, PortRequest request) {
+        Census census = new Census();
+        Taken fallback = null;
+        int size = range.size();
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int i = 0; i < size; i++) {
+            int port = range.first() + (start + i) % size;
+            PortLock lock = claimAndLock(port, range, directory, census);
+            if (lock == null) {
+                continue;
+            }
+            if (PortProbe.isFree(port, protocol)) {
+                if (fallback != null) {
+                    release(fallback.port(), fallback.lock());
+                }
+                return new Taken(port, lock);
+            }
+            if (fallback == null && PortProbe.isReleased(port, protocol)) {
+                fallback = new Taken(port, lock);
+            }
+            else {
+                census.inUse++;
+                release(port, lock);
+            }
+        }
+        if (fallback != null) {
+            return fallback;
+        }
         throw census.exhausted(range, directory, request);
     }
 
-    private static PortLock tryTake(int port, PortRange range, Protocol protocol, LockDirectory directory,
-            Census census) {
+    /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */
+    private static PortLock claimAndLock(int port, PortRange range, LockDirectory directory, Census census) {
         if (!range.contains(port)) {
             census.reservedByOs++;
             return null;
@@ -82,16 +111,12 @@ public final class PortRegistry {
         PortLock lock = directory.tryLock(port);
         if (lock == null) {
             census.heldElsewhere++;
-        }
-        else if (!PortProbe.isFree(port, protocol)) {
-            census.inUse++;
-            lock.release();
-            lock = null;
-        }
-        if (lock == null) {
             HELD_HERE.remove(port);
         }
         return lock;
+    }
+
+    private record Taken(int port, PortLock lock) {
     }
 
     /** Drops the file lock first: only then may another thread of this JVM open the file. */

@@ -110,11 +110,11 @@ final class Reservation implements ReservedPort, ScopedResource {
 
     private String leakMessage() {
         String holds = protocol() == Protocol.UDP ? "has it bound" : "listens on it";
-        return String.format("Port %d (%s) is still in use at the end of %s: something %s %s after the end."
+        return String.format("Port %d (%s) is still in use %s after the end of %s: something %s."
                 + "%nIt was reserved for %s."
-                + "%nStop what was started on the port before the scope ends (for example in @AfterEach or a finally"
-                + " block), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
-                port, protocol(), scope, holds, Durations.format(settings.leakGrace()), request.declaration(),
+                + "%nStop what was started on the port before the scope ends (in a finally block, @AfterEach or"
+                + " @AfterAll), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                port, protocol(), Durations.format(settings.leakGrace()), scope, holds, request.declaration(),
                 LEAK_GRACE_PROPERTY_NAME, LEAK_POLICY_PROPERTY_NAME);
     }
 

@@ -24,7 +24,8 @@
  * the first port that passes three checks, in this order: not claimed in this JVM (a
  * concurrent set), its lock file locked by us in the shared {@link LockDirectory} (other
  * JVMs; the OS drops the lock when a JVM dies), and {@link PortProbe#isFree} (nothing else on
- * the machine has it bound). The result is a {@link Reservation}, kept in the scope's store
+ * the machine has it bound, not even a socket in TIME_WAIT). The first port held only by
+ * TIME_WAIT is kept as a fallback in case the walk finds nothing better. The result is a {@link Reservation}, kept in the scope's store
  * under its name or itself. A {@code systemProperty} is published by
  * {@link SystemPropertyPublication}, kept in the same store after the reservation.</li>
  * <li><b>Release.</b> At the end of the scope JUnit closes the store's values, last first:
