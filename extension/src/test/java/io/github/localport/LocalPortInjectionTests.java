@@ -51,7 +51,7 @@ class LocalPortInjectionTests {
     void releasesPortsWhenTheTestEnds() {
         localPortTestKit().tests(TwoPortsTestCase.class).assertStatistics(stats -> stats.succeeded(1));
 
-        assertThat(VALUES).allSatisfy(port -> assertThat(Held.byAnyone((int) port)).isFalse());
+        assertThat(VALUES).allSatisfy(port -> assertThat(Held.byLocalport((int) port)).isFalse());
     }
 
     @Test
@@ -65,7 +65,7 @@ class LocalPortInjectionTests {
                                 + " but parameter 'port' of UnsupportedTypeTestCase.test(String) is of type"
                                 + " java.lang.String"))));
 
-        assertThat(Held.byAnyone(onlyPort)).isFalse();
+        assertThat(Held.byLocalport(onlyPort)).isFalse();
     }
 
     static class EveryTypeTestCase {

@@ -34,7 +34,7 @@ class ScopeTests {
         localPortTestKit().tests(StaticFieldTestCase.class).assertStatistics(stats -> stats.succeeded(2));
 
         assertThat(SEEN).containsEntry("first", SEEN.get("second")).containsEntry("heldInAfterAll", 1);
-        assertThat(Held.byAnyone(SEEN.get("first"))).isFalse();
+        assertThat(Held.byLocalport(SEEN.get("first"))).isFalse();
     }
 
     @Test
@@ -42,7 +42,7 @@ class ScopeTests {
         localPortTestKit().tests(BeforeAllTestCase.class).assertStatistics(stats -> stats.succeeded(2));
 
         assertThat(SEEN).containsEntry("first", SEEN.get("beforeAll")).containsEntry("second", SEEN.get("beforeAll"));
-        assertThat(Held.byAnyone(SEEN.get("beforeAll"))).isFalse();
+        assertThat(Held.byLocalport(SEEN.get("beforeAll"))).isFalse();
     }
 
     @Test
@@ -80,7 +80,7 @@ class ScopeTests {
 
         assertThat(SEEN.get("first")).isNotEqualTo(SEEN.get("second"));
         assertThat(SEEN).containsEntry("firstHeldLater", 0).containsEntry("sharedWithTest", 1);
-        assertThat(Held.byAnyone(SEEN.get("second"))).isFalse();
+        assertThat(Held.byLocalport(SEEN.get("second"))).isFalse();
     }
 
     @Test
@@ -88,7 +88,7 @@ class ScopeTests {
         localPortTestKit().tests(PerClassConstructorTestCase.class).assertStatistics(stats -> stats.succeeded(2));
 
         assertThat(SEEN.get("first")).isEqualTo(SEEN.get("second"));
-        assertThat(Held.byAnyone(SEEN.get("first"))).isFalse();
+        assertThat(Held.byLocalport(SEEN.get("first"))).isFalse();
     }
 
     @Test
@@ -97,7 +97,7 @@ class ScopeTests {
 
         assertThat(SEEN.get("nested.db")).isEqualTo(SEEN.get("outer.db"));
         assertThat(SEEN.get("nested.outerField")).isNotNull().isNotEqualTo(SEEN.get("outer.db"));
-        assertThat(Held.byAnyone(SEEN.get("outer.db"))).isFalse();
+        assertThat(Held.byLocalport(SEEN.get("outer.db"))).isFalse();
     }
 
     static class StaticFieldTestCase {
@@ -116,7 +116,7 @@ class ScopeTests {
 
         @AfterAll
         static void afterAll() {
-            SEEN.put("heldInAfterAll", Held.byAnyone(port) ? 1 : 0);
+            SEEN.put("heldInAfterAll", Held.byLocalport(port) ? 1 : 0);
         }
     }
 
@@ -148,7 +148,7 @@ class ScopeTests {
         @Test
         @Order(2)
         void second() {
-            SEEN.put("firstHeldLater", Held.byAnyone(SEEN.get("first")) ? 1 : 0);
+            SEEN.put("firstHeldLater", Held.byLocalport(SEEN.get("first")) ? 1 : 0);
         }
     }
 
@@ -196,7 +196,7 @@ class ScopeTests {
         void second() {
             SEEN.put(getClass().getSimpleName() + ".second", port);
             SEEN.put(getClass().getSimpleName() + ".firstHeldLater",
-                    Held.byAnyone(SEEN.get(getClass().getSimpleName() + ".first")) ? 1 : 0);
+                    Held.byLocalport(SEEN.get(getClass().getSimpleName() + ".first")) ? 1 : 0);
         }
     }
 
@@ -223,7 +223,7 @@ class ScopeTests {
         @Order(2)
         void second() {
             SEEN.put("second", port);
-            SEEN.put("firstHeldLater", Held.byAnyone(SEEN.get("first")) ? 1 : 0);
+            SEEN.put("firstHeldLater", Held.byLocalport(SEEN.get("first")) ? 1 : 0);
         }
     }
 

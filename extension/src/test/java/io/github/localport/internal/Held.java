@@ -1,42 +1,44 @@
 package io.github.localport.internal;
 
-import java.time.Duration;
-import java.util.BitSet;
 import java.util.Optional;
 
 import io.github.localport.Protocol;
 
-/** Observes reservations from the outside: whether anyone on the machine holds a port. */
+/** Observes reservations from outside the extension. */
 public final class Held {
+
+    private static final Settings DEFAULTS = Settings.from(key -> Optional.empty());
 
     private Held() {
     }
 
     /**
-     * Whether the port is held: tries to reserve exactly that port the way any test would, and
-     * releases it again at once if that worked.
+     * Whether localport holds the port: claimed in this JVM, or its lock file locked by another
+     * process. Claims the port while it looks, as the registry does, so that this JVM never has
+     * two channels open to one lock file.
      */
-    public static boolean byAnyone(int port) {
+    public static boolean byLocalport(int port) {
+        if (!PortRegistry.HELD_HERE.add(port)) {
+            return true;
+        }
         try {
-            PortRegistry.reserve(new PortRequest("", Protocol.TCP, "Held.byAnyone"), "a check", onlyPort(port)).close();
+            PortLock lock = LockDirectory.at(DEFAULTS.lockDirectory()).tryLock(port);
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
             return false;
         }
-        catch (IllegalStateException e) {
-            return true;
+        finally {
+            PortRegistry.HELD_HERE.remove(port);
         }
     }
 
     /** A port nobody holds now; whoever wants it next must still reserve it. */
     public static int freePort() {
         try (Reservation reservation = PortRegistry.reserve(new PortRequest("", Protocol.TCP, "Held.freePort"),
-                "a check", Settings.from(key -> Optional.empty()))) {
+                "a check", DEFAULTS)) {
             return reservation.number();
         }
-    }
-
-    static Settings onlyPort(int port) {
-        Settings defaults = Settings.from(key -> Optional.empty());
-        return new Settings(new PortRange(port, port, new BitSet(), "the port under test"), defaults.lockDirectory(),
-                Settings.LeakPolicy.OFF, Duration.ZERO);
     }
 }

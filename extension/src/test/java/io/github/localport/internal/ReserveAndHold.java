@@ -1,0 +1,40 @@
+package io.github.localport.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.localport.ReservedPort;
+
+/**
+ * A child JVM's main: prints {@code STARTED}, waits for a line (so that several children start
+ * reserving at once), reserves N ports without binding them, prints each number and then
+ * {@code READY}, holds them until its input closes, releases them and prints {@code RELEASED}.
+ */
+public final class ReserveAndHold {
+
+    private ReserveAndHold() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int count = Integer.parseInt(args[0]);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("STARTED");
+        in.readLine();
+        List<ReservedPort> ports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ReservedPort port = ReservedPort.reserve();
+            ports.add(port);
+            System.out.println(port.number());
+        }
+        System.out.println("READY");
+        while (in.readLine() != null) {
+            // held until the parent closes our input, or dies
+        }
+        ports.forEach(ReservedPort::close);
+        System.out.println("RELEASED");
+    }
+}
