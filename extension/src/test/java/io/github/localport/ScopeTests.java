@@ -2,6 +2,15 @@ package io.github.localport;
 
 import static io.github.localport.LocalPortTestKit.localPortTestKit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.localport.internal.Held;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,14 +29,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.platform.testkit.engine.Events;
 
 class ScopeTests {
 
     static final Map<String, Integer> SEEN = new ConcurrentHashMap<>();
 
+    static final List<Closeable> LEFT_OPEN = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void clear() {
         SEEN.clear();
+    }
+
+    @AfterEach
+    void closeWhatFixturesLeftOpen() throws IOException {
+        for (Closeable closeable : LEFT_OPEN) {
+            closeable.close();
+        }
+        LEFT_OPEN.clear();
     }
 
     @Test
@@ -63,24 +84,26 @@ class ScopeTests {
     }
 
     @Test
-    void injectsInstanceFieldsPerTestUnderBothLifecycles() {
-        localPortTestKit().sequential().tests(PerMethodFieldTestCase.class, PerClassFieldTestCase.class)
-                .assertStatistics(stats -> stats.succeeded(4));
-
-        for (String fixture : new String[] { "PerMethodFieldTestCase", "PerClassFieldTestCase" }) {
-            assertThat(SEEN.get(fixture + ".first")).isNotEqualTo(SEEN.get(fixture + ".second"));
-            assertThat(SEEN).containsEntry(fixture + ".firstHeldLater", 0);
+    void checksAndReleasesInstanceFieldPortsAtTheEndOfEachTestUnderBothLifecycles() {
+        for (Class<?> fixture : List.of(PerMethodFieldTestCase.class, PerClassFieldTestCase.class)) {
+            Events events = localPortTestKit().sequential().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s")
+                    .execute(fixture).allEvents();
+            events.assertStatistics(stats -> stats.failed(1).succeeded(3)); // first fails; second, class, engine pass
+            events.assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                    "is still in use 0s after the end of test " + fixture.getName() + " > first()"))));
         }
     }
 
     @Test
-    void holdsAConstructorPortForTheTestWhenEachTestHasItsOwnInstance() {
-        localPortTestKit().sequential().tests(PerMethodConstructorTestCase.class)
-                .assertStatistics(stats -> stats.succeeded(2));
+    void checksAndReleasesAConstructorPortAtTheEndOfEachTestWhenEachTestHasItsOwnInstance() {
+        Events events = localPortTestKit().sequential().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s")
+                .execute(PerMethodConstructorTestCase.class).allEvents();
 
-        assertThat(SEEN.get("first")).isNotEqualTo(SEEN.get("second"));
-        assertThat(SEEN).containsEntry("firstHeldLater", 0).containsEntry("sharedWithTest", 1);
-        assertThat(Held.byLocalport(SEEN.get("second"))).isFalse();
+        events.assertStatistics(stats -> stats.failed(1).succeeded(3));
+        events.assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                "is still in use 0s after the end of the test of an instance of "
+                        + PerMethodConstructorTestCase.class.getName()))));
+        assertThat(SEEN).containsEntry("sharedWithTest", 1);
     }
 
     @Test
@@ -180,6 +203,7 @@ class ScopeTests {
         }
     }
 
+    /** The first test leaves a server on its port: the check at the end of that test must catch it. */
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class PerMethodFieldTestCase {
         @LocalPort
@@ -187,16 +211,13 @@ class ScopeTests {
 
         @Test
         @Order(1)
-        void first() {
-            SEEN.put(getClass().getSimpleName() + ".first", port);
+        void first() throws IOException {
+            leaveServerOn(port);
         }
 
         @Test
         @Order(2)
         void second() {
-            SEEN.put(getClass().getSimpleName() + ".second", port);
-            SEEN.put(getClass().getSimpleName() + ".firstHeldLater",
-                    Held.byLocalport(SEEN.get(getClass().getSimpleName() + ".first")) ? 1 : 0);
         }
     }
 
@@ -214,17 +235,19 @@ class ScopeTests {
 
         @Test
         @Order(1)
-        void first(@LocalPort("server") int server) {
-            SEEN.put("first", port);
+        void first(@LocalPort("server") int server) throws IOException {
             SEEN.put("sharedWithTest", server == port ? 1 : 0);
+            leaveServerOn(port);
         }
 
         @Test
         @Order(2)
         void second() {
-            SEEN.put("second", port);
-            SEEN.put("firstHeldLater", Held.byLocalport(SEEN.get("first")) ? 1 : 0);
         }
+    }
+
+    static void leaveServerOn(int port) throws IOException {
+        LEFT_OPEN.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
     }
 
     @TestInstance(Lifecycle.PER_CLASS)
