@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.localport.internal.Held;
+import org.assertj.core.api.Condition;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -63,7 +65,9 @@ class LocalPortInjectionTests {
                         message(m -> m.contains("Can only resolve @LocalPort of type int, Integer,"
                                 + " java.net.InetSocketAddress, java.net.URI or io.github.localport.ReservedPort,"
                                 + " but parameter 'port' of UnsupportedTypeTestCase.test(String) is of type"
-                                + " java.lang.String"))));
+                                + " java.lang.String")),
+                        new Condition<>(failure -> failure.getSuppressed().length == 0,
+                                "no later failure, such as @AfterEach finding no free port")));
 
         assertThat(Held.byLocalport(onlyPort)).isFalse();
     }
@@ -89,6 +93,11 @@ class LocalPortInjectionTests {
     static class UnsupportedTypeTestCase {
         @Test
         void test(@LocalPort String port) {
+        }
+
+        /** Resolved after the test failed: finds the only port of the range free unless the test took it. */
+        @AfterEach
+        void after(@LocalPort int port) {
         }
     }
 }

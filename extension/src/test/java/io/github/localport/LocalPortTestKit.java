@@ -16,10 +16,13 @@ import org.junit.platform.testkit.engine.Events;
  */
 public final class LocalPortTestKit {
 
+    /** A fixed parallelism, so fixtures whose tests wait for each other run the same on one core. */
     private final Map<String, String> configuration = new HashMap<>(Map.of(
             "junit.jupiter.execution.parallel.enabled", "true",
             "junit.jupiter.execution.parallel.mode.default", "concurrent",
-            "junit.jupiter.execution.parallel.mode.classes.default", "concurrent"));
+            "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+            "junit.jupiter.execution.parallel.config.strategy", "fixed",
+            "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"));
 
     private LocalPortTestKit() {
     }

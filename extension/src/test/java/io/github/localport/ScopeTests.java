@@ -101,8 +101,8 @@ class ScopeTests {
 
         events.assertStatistics(stats -> stats.failed(1).succeeded(3));
         events.assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
-                "is still in use 0s after the end of the test of an instance of "
-                        + PerMethodConstructorTestCase.class.getName()))));
+                "is still in use 0s after the end of test " + PerMethodConstructorTestCase.class.getName()
+                        + " > first(int)"))));
         assertThat(SEEN).containsEntry("sharedWithTest", 1);
     }
 

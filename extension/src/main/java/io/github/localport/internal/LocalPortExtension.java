@@ -3,6 +3,7 @@ package io.github.localport.internal;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.util.stream.Collectors;
 
 import io.github.localport.LocalPort;
 import io.github.localport.ReservedPort;
-import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -47,7 +47,7 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
         String declaration = describe(parameterContext);
         Function<Reservation, Object> value = valueOfType(parameterContext.getParameter().getType(), declaration);
         LocalPort annotation = parameterContext.findAnnotation(LocalPort.class).orElseThrow();
-        return value.apply(portFor(annotation, declaration, scopeOf(parameterContext.getDeclaringExecutable(), context)));
+        return value.apply(portFor(annotation, declaration, PortScope.of(context)));
     }
 
     @Override
@@ -57,7 +57,6 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        ConstructorPorts.adoptInto(context);
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             injectFields(context, instance, instance.getClass(), ModifierSupport::isNotStatic);
         }
@@ -83,19 +82,20 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
             field.setAccessible(true);
             field.set(instance, value);
         }
-        catch (ReflectiveOperationException | RuntimeException e) {
+        catch (InaccessibleObjectException e) {
+            throw new ExtensionConfigurationException(String.format("Cannot inject @LocalPort into field %s.%s: its"
+                    + " module does not open package %s to localport. Add 'opens %s to io.github.localport;' to the"
+                    + " test module's module-info.java.", field.getDeclaringClass().getName(), field.getName(),
+                    field.getDeclaringClass().getPackageName(), field.getDeclaringClass().getPackageName()), e);
+        }
+        catch (ReflectiveOperationException e) {
             throw new ExtensionConfigurationException("Cannot inject @LocalPort into field "
                     + field.getDeclaringClass().getName() + "." + field.getName() + ": " + e, e);
         }
     }
 
     private static Reservation portFor(LocalPort annotation, String declaration, PortScope scope) {
-        PortRequest request = new PortRequest(annotation.value(), annotation.protocol(), declaration);
-        Reservation reservation = request.isNamed() ? scope.find(request) : null;
-        if (reservation == null) {
-            reservation = PortRegistry.reserve(request, scope.label(), scope.settings());
-            scope.keep(request.isNamed() ? new PortScope.Name(request.name()) : reservation, reservation);
-        }
+        Reservation reservation = scope.portFor(new PortRequest(annotation.value(), annotation.protocol(), declaration));
         if (!annotation.systemProperty().isEmpty()) {
             SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
                     reservation, declaration);
@@ -107,13 +107,13 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
     }
 
     /**
-     * The scope a parameter's port is held for. JUnit resolves a constructor with the class's
-     * context even when each test gets its own instance; such ports are held for the test.
+     * Asks JUnit 5.12 and later for the test's context when they resolve a constructor of a
+     * per-test instance, so that constructor ports are held for the test. JUnit 5.11 does not
+     * call this and passes the class's context: there such ports are held for the class.
      */
-    private static PortScope scopeOf(Executable executable, ExtensionContext context) {
-        boolean perTestInstance = executable instanceof Constructor && context.getTestMethod().isEmpty()
-                && context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_METHOD;
-        return perTestInstance ? ConstructorPorts.pendingFor(context) : PortScope.of(context);
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
     }
 
     private static Function<Reservation, Object> valueOfType(Class<?> type, String declaration) {

@@ -3,9 +3,11 @@ package io.github.localport.internal;
 import static io.github.localport.LocalPort.LOCK_DIRECTORY_PROPERTY_NAME;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -68,8 +70,12 @@ final class LockDirectory {
     /**
      * Locks the port's file, or returns {@code null} if another process holds it or it is a
      * file this user may not lock (another user's, or a planted link).
+     *
+     * @throws ClosedByInterruptException if the thread was interrupted; nothing is held
+     * @throws IOException if the lock file could not be opened or locked for another reason,
+     *         such as too many open files or a file system without locks; nothing is held
      */
-    PortLock tryLock(int port) {
+    PortLock tryLock(int port) throws IOException {
         FileChannel channel = open(path.resolve(port + ".lock"));
         if (channel == null) {
             return null;
@@ -85,28 +91,36 @@ final class LockDirectory {
             return null;
         }
         catch (IOException e) {
-            // Counted as held: we cannot tell it from a lock we may not take.
+            closeQuietly(channel);
+            throw e;
         }
         closeQuietly(channel);
         return null;
     }
 
-    private static FileChannel open(Path file) {
+    private static FileChannel open(Path file) throws IOException {
         try {
             FileChannel channel = FileChannel.open(file, CREATE_NEW);
             shareWithAllUsers(file);
             return channel;
         }
         catch (FileAlreadyExistsException e) {
-            try {
-                return FileChannel.open(file, OPEN_EXISTING);
-            }
-            catch (IOException notOurs) {
-                return null;
-            }
+            return openExisting(file);
+        }
+    }
+
+    private static FileChannel openExisting(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, OPEN_EXISTING);
+        }
+        catch (AccessDeniedException e) {
+            return null; // another user's lock file that was not shared: theirs
         }
         catch (IOException e) {
-            return null;
+            if (Files.isSymbolicLink(file)) {
+                return null; // planted: never followed, and the port counts as held
+            }
+            throw e;
         }
     }
 

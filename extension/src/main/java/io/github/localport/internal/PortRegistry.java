@@ -2,6 +2,8 @@ package io.github.localport.internal;
 
 import static io.github.localport.LocalPort.RANGE_PROPERTY_NAME;
 
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +27,7 @@ public final class PortRegistry {
     static final Logger LOGGER = Logger.getLogger("io.github.localport");
 
     /** Ports this JVM holds or is about to lock: the claim that comes before the lock file. */
-    static final Set<Integer> HELD_HERE = ConcurrentHashMap.newKeySet();
+    private static final Set<Integer> HELD_HERE = ConcurrentHashMap.newKeySet();
     private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
 
     private PortRegistry() {
@@ -46,77 +48,31 @@ public final class PortRegistry {
         LockDirectory directory = LockDirectory.at(settings.lockDirectory());
         PortRange range = settings.range();
         logOnce(range, directory);
-        // File channels close on interrupt; a reservation must not depend on the caller's interrupt status.
-        boolean interrupted = Thread.interrupted();
+        Taken taken = new Search(range, request.protocol(), directory).run(request);
+        LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
+                + request.declaration() + " in " + scope);
+        return new Reservation(taken.port(), taken.lock(), request, scope, settings);
+    }
+
+    /** Whether localport holds the port: claimed in this JVM, or its lock file locked by another process. */
+    static boolean isHeld(int port, LockDirectory directory) {
+        if (!HELD_HERE.add(port)) {
+            return true;
+        }
         try {
-            Taken taken = search(range, request.protocol(), directory, request);
-            LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
-                    + request.declaration() + " in " + scope);
-            return new Reservation(taken.port(), taken.lock(), request, scope, settings);
+            PortLock lock = directory.tryLock(port);
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        }
+        catch (IOException e) {
+            return true;
         }
         finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Walks the range once from a random start. A port whose only user is a socket in
-     * TIME_WAIT is kept as a fallback: servers that set SO_REUSEADDR (nearly all) can bind it,
-     * but a fully free port is better, and TIME_WAIT must not exhaust the range of a suite that
-     * closes many connections server-side.
-     */
-    private static Taken search(PortRange range, Protocol protocol, LockDirectory directory, PortRequest request) {
-        Census census = new Census();
-        Taken fallback = null;
-        int size = range.size();
-        int start = ThreadLocalRandom.current().nextInt(size);
-        for (int i = 0; i < size; i++) {
-            int port = range.first() + (start + i) % size;
-            PortLock lock = claimAndLock(port, range, directory, census);
-            if (lock == null) {
-                continue;
-            }
-            if (PortProbe.isFree(port, protocol)) {
-                if (fallback != null) {
-                    release(fallback.port(), fallback.lock());
-                }
-                return new Taken(port, lock);
-            }
-            if (fallback == null && PortProbe.isReleased(port, protocol)) {
-                fallback = new Taken(port, lock);
-            }
-            else {
-                census.inUse++;
-                release(port, lock);
-            }
-        }
-        if (fallback != null) {
-            return fallback;
-        }
-        throw census.exhausted(range, directory, request);
-    }
-
-    /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */
-    private static PortLock claimAndLock(int port, PortRange range, LockDirectory directory, Census census) {
-        if (!range.contains(port)) {
-            census.reservedByOs++;
-            return null;
-        }
-        if (!HELD_HERE.add(port)) {
-            census.heldHere++;
-            return null;
-        }
-        PortLock lock = directory.tryLock(port);
-        if (lock == null) {
-            census.heldElsewhere++;
             HELD_HERE.remove(port);
         }
-        return lock;
-    }
-
-    private record Taken(int port, PortLock lock) {
     }
 
     /** Drops the file lock first: only then may another thread of this JVM open the file. */
@@ -140,21 +96,158 @@ public final class PortRegistry {
         }
     }
 
-    /** Why each port of the range was passed over, for the message when none is left. */
-    private static final class Census {
-        int heldHere;
-        int heldElsewhere;
-        int inUse;
-        int reservedByOs;
+    private record Taken(int port, PortLock lock) {
+    }
 
-        IllegalStateException exhausted(PortRange range, LockDirectory directory, PortRequest request) {
+    /**
+     * One walk over the range, from a random start. A port whose only user is a socket in
+     * TIME_WAIT is kept as a fallback: servers that set SO_REUSEADDR (nearly all) can bind it,
+     * but a fully free port is better, and TIME_WAIT must not exhaust the range of a suite that
+     * closes many connections server-side. Counts why each port was passed over, for the
+     * message when none is left.
+     */
+    private static final class Search {
+        private static final int RETRIES_AFTER_INTERRUPT = 3;
+
+        private final PortRange range;
+        private final Protocol protocol;
+        private final LockDirectory directory;
+        private Taken fallback;
+        private boolean interrupted;
+        private int heldHere;
+        private int heldElsewhere;
+        private int inUse;
+        private int reservedByOs;
+        private int lockFailures;
+        private IOException firstLockFailure;
+
+        Search(PortRange range, Protocol protocol, LockDirectory directory) {
+            this.range = range;
+            this.protocol = protocol;
+            this.directory = directory;
+        }
+
+        /**
+         * Interrupts are set aside during the walk (a file channel closes itself on one) and
+         * restored after; whatever happens, nothing but the port returned stays held.
+         */
+        Taken run(PortRequest request) {
+            interrupted = Thread.interrupted();
+            Taken taken = null;
+            try {
+                taken = walk();
+                if (taken == null) {
+                    throw exhausted(request);
+                }
+                return taken;
+            }
+            finally {
+                if (fallback != null && fallback != taken) {
+                    release(fallback.port(), fallback.lock());
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private Taken walk() {
+            int size = range.size();
+            int start = ThreadLocalRandom.current().nextInt(size);
+            for (int i = 0; i < size; i++) {
+                int port = range.first() + (start + i) % size;
+                PortLock lock = claimAndLock(port);
+                if (lock == null) {
+                    continue;
+                }
+                if (isFreeOrRelease(port, lock)) {
+                    return new Taken(port, lock);
+                }
+            }
+            return fallback;
+        }
+
+        /** Probes a locked port: true to take it; otherwise it is kept as the fallback or released. */
+        private boolean isFreeOrRelease(int port, PortLock lock) {
+            boolean keep = false;
+            try {
+                if (PortProbe.isFree(port, protocol)) {
+                    keep = true;
+                    return true;
+                }
+                if (fallback == null && PortProbe.isReleased(port, protocol)) {
+                    fallback = new Taken(port, lock);
+                    keep = true;
+                }
+                else {
+                    inUse++;
+                }
+                return false;
+            }
+            finally {
+                if (!keep) {
+                    release(port, lock);
+                }
+            }
+        }
+
+        /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */
+        private PortLock claimAndLock(int port) {
+            if (!range.contains(port)) {
+                reservedByOs++;
+                return null;
+            }
+            if (!HELD_HERE.add(port)) {
+                heldHere++;
+                return null;
+            }
+            PortLock lock = null;
+            try {
+                lock = lockRetryingAfterInterrupts(port);
+                if (lock == null) {
+                    heldElsewhere++;
+                }
+            }
+            catch (IOException e) {
+                lockFailures++;
+                firstLockFailure = firstLockFailure == null ? e : firstLockFailure;
+            }
+            finally {
+                if (lock == null) {
+                    HELD_HERE.remove(port);
+                }
+            }
+            return lock;
+        }
+
+        private PortLock lockRetryingAfterInterrupts(int port) throws IOException {
+            for (int attempt = 0;; attempt++) {
+                try {
+                    return directory.tryLock(port);
+                }
+                catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt == RETRIES_AFTER_INTERRUPT) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private RuntimeException exhausted(PortRequest request) {
+            if (lockFailures > 0 && heldElsewhere + inUse == 0) {
+                return LockDirectory.unusable(directory.path(),
+                        "no lock file in it could be opened and locked (" + firstLockFailure + ")");
+            }
             return new IllegalStateException(String.format(
                     "No free port in %s for %s: %d held by this JVM, %d held by other JVMs or users (lock files in %s),"
-                            + " %d in use by programs that do not use localport, %d reserved by the OS."
+                            + " %d in use by programs that do not use localport, %d reserved by the OS%s."
                             + " Hold ports for shorter scopes, or widen the range with configuration parameter '%s'"
                             + " (for example 40000-49999).",
                     range.describe(), request.declaration(), heldHere, heldElsewhere, directory.path(), inUse,
-                    reservedByOs, RANGE_PROPERTY_NAME));
+                    reservedByOs, lockFailures == 0 ? ""
+                            : ", " + lockFailures + " whose lock file failed (" + firstLockFailure + ")",
+                    RANGE_PROPERTY_NAME));
         }
     }
 }

@@ -17,6 +17,20 @@ interface PortScope {
         return new ContextScope(context);
     }
 
+    /**
+     * The port for a request: for a named request, the port this scope or an enclosing one
+     * holds under the name if there is one; otherwise a new reservation, kept in this scope.
+     */
+    default Reservation portFor(PortRequest request) {
+        Reservation found = request.isNamed() ? find(request) : null;
+        if (found != null) {
+            return found;
+        }
+        Reservation reserved = PortRegistry.reserve(request, label(), settings());
+        keep(request.isNamed() ? new Name(request.name()) : reserved, reserved);
+        return reserved;
+    }
+
     /** The port this scope or an enclosing one holds under the request's name, or {@code null}. */
     Reservation find(PortRequest request);
 

@@ -19,12 +19,11 @@ final class SystemPropertyPublication implements ScopedResource {
 
     private final String property;
     private final Reservation reservation;
-    private final String previous;
+    private String previous;
 
     private SystemPropertyPublication(String property, Reservation reservation) {
         this.property = property;
         this.reservation = reservation;
-        this.previous = System.getProperty(property);
     }
 
     /**
@@ -32,11 +31,19 @@ final class SystemPropertyPublication implements ScopedResource {
      * reservation (a named port declared twice).
      */
     static SystemPropertyPublication publish(String property, Reservation reservation, String declaration) {
-        SystemPropertyPublication publication = new SystemPropertyPublication(property, reservation);
-        SystemPropertyPublication current = PUBLISHED.putIfAbsent(property, publication);
-        if (current == null) {
-            System.setProperty(property, Integer.toString(reservation.number()));
-            return publication;
+        SystemPropertyPublication candidate = new SystemPropertyPublication(property, reservation);
+        // Reading the previous value and setting ours happen under the map's lock for this key,
+        // as does restoring it, so that a publication never restores another's port.
+        SystemPropertyPublication current = PUBLISHED.compute(property, (key, existing) -> {
+            if (existing != null) {
+                return existing;
+            }
+            candidate.previous = System.getProperty(key);
+            System.setProperty(key, Integer.toString(reservation.number()));
+            return candidate;
+        });
+        if (current == candidate) {
+            return candidate;
         }
         if (current.reservation == reservation) {
             return null;
@@ -52,12 +59,17 @@ final class SystemPropertyPublication implements ScopedResource {
 
     @Override
     public void close() {
-        if (previous == null) {
-            System.clearProperty(property);
-        }
-        else {
-            System.setProperty(property, previous);
-        }
-        PUBLISHED.remove(property, this);
+        PUBLISHED.computeIfPresent(property, (key, existing) -> {
+            if (existing != this) {
+                return existing;
+            }
+            if (previous == null) {
+                System.clearProperty(key);
+            }
+            else {
+                System.setProperty(key, previous);
+            }
+            return null;
+        });
     }
 }

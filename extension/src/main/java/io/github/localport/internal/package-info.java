@@ -11,10 +11,11 @@
  * ({@code beforeEach}). It validates the target type first, so a bad type reserves nothing.</li>
  * <li><b>Scope.</b> A {@link PortScope} decides how long the port is held: the
  * {@code ExtensionContext.Store} of the context JUnit resolved it in (class context: the class;
- * method context: the test). Constructors of per-test instances are resolved with the class
- * context, so their ports wait in {@link ConstructorPorts} until {@code beforeEach} moves them
- * into the test's store. Named ports ({@code @LocalPort("db")}) are looked up by
- * {@link PortScope.Name} first; {@code Store.get} also searches enclosing contexts, which is how
+ * method context: the test). The extension asks JUnit 5.12+ for the test's context when it
+ * constructs a per-test instance ({@code getTestInstantiationExtensionContextScope}), so
+ * constructor ports are held for the test; JUnit 5.11 passes the class context. Named ports
+ * ({@code @LocalPort("db")}) are looked up by {@link PortScope.Name} first
+ * ({@link PortScope#portFor}); {@code Store.get} also searches enclosing contexts, which is how
  * a test finds its class's named port.</li>
  * <li><b>Configuration.</b> {@link Settings} reads the {@code localport.*} keys (JUnit
  * configuration parameters, or system properties for {@code ReservedPort.reserve()}) and
@@ -43,7 +44,10 @@
  * to a file drops the process's POSIX lock on it.</li>
  * <li>Lock files are never deleted or written.</li>
  * <li>Reserving and releasing ignore the caller's interrupt status (file channels close
- * themselves on interrupt) and restore it afterwards.</li>
+ * themselves on interrupt) and restore it afterwards; a walk that fails in any way leaves
+ * nothing claimed or locked.</li>
+ * <li>One JVM has one copy of this package: two class loaders that each load localport would
+ * each keep their own claims, and closing one's lock file channel drops the other's lock.</li>
  * </ul>
  */
 package io.github.localport.internal;

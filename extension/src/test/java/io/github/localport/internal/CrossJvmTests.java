@@ -2,20 +2,24 @@ package io.github.localport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reservations seen from several JVMs at once: real child processes, real lock files. */
 class CrossJvmTests {
 
+    /** A narrow range and a lock directory of the test's own, so another build cannot make it run out. */
     @Test
-    void childJvmsReservingAtOnceNeverGetTheSamePort() throws Exception {
-        int first = 64000;
-        List<String> narrowRange = List.of("-Dlocalport.range=" + first + "-" + (first + 149));
+    void childJvmsReservingAtOnceNeverGetTheSamePort(@TempDir Path lockDirectory) throws Exception {
+        int first = PortRange.systemDefault().first() + 1000;
+        List<String> narrowRange = List.of("-Dlocalport.range=" + first + "-" + (first + 149),
+                "-Dlocalport.lock.dir=" + lockDirectory);
         List<ChildJvm> children = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -34,7 +38,8 @@ class CrossJvmTests {
             for (ChildJvm child : children) {
                 assertThat(child.finish()).isZero();
             }
-            assertThat(ports).allSatisfy(port -> assertThat(Held.byLocalport(Integer.parseInt(port))).isFalse());
+            assertThat(ports).allSatisfy(port -> assertThat(
+                    PortRegistry.isHeld(Integer.parseInt(port), LockDirectory.at(lockDirectory))).isFalse());
         }
         finally {
             children.forEach(ChildJvm::close);

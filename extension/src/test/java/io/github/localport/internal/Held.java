@@ -1,43 +1,32 @@
 package io.github.localport.internal;
 
-import java.util.Optional;
-
 import io.github.localport.Protocol;
 
 /** Observes reservations from outside the extension. */
 public final class Held {
 
-    private static final Settings DEFAULTS = Settings.from(key -> Optional.empty());
-
     private Held() {
     }
 
-    /**
-     * Whether localport holds the port: claimed in this JVM, or its lock file locked by another
-     * process. Claims the port while it looks, as the registry does, so that this JVM never has
-     * two channels open to one lock file.
-     */
+    /** Whether localport holds the port: claimed in this JVM, or locked by another process. */
     public static boolean byLocalport(int port) {
-        if (!PortRegistry.HELD_HERE.add(port)) {
+        return PortRegistry.isHeld(port, LockDirectory.at(Settings.fromSystemProperties().lockDirectory()));
+    }
+
+    /** Whether this machine has IPv6 loopback, for tests that bind [::1] or [::]. */
+    public static boolean ipv6() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
             return true;
         }
-        try {
-            PortLock lock = LockDirectory.at(DEFAULTS.lockDirectory()).tryLock(port);
-            if (lock == null) {
-                return true;
-            }
-            lock.release();
+        catch (java.io.IOException e) {
             return false;
-        }
-        finally {
-            PortRegistry.HELD_HERE.remove(port);
         }
     }
 
     /** A port nobody holds now; whoever wants it next must still reserve it. */
     public static int freePort() {
         try (Reservation reservation = PortRegistry.reserve(new PortRequest("", Protocol.TCP, "Held.freePort"),
-                "a check", DEFAULTS)) {
+                "a check", Settings.fromSystemProperties())) {
             return reservation.number();
         }
     }

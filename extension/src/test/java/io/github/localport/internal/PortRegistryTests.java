@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,16 +18,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.github.localport.LocalPort;
 import io.github.localport.Protocol;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The registry on narrow ranges inside this machine's default range, with a lock directory of
+ * the test's own, so that another build on the machine cannot make them run out.
+ */
 class PortRegistryTests {
 
     private static final PortRequest REQUEST = new PortRequest("", Protocol.TCP, "a test");
 
+    @TempDir
+    Path lockDirectory;
+
     @Test
     void threadsReservingAtOnceNeverGetAPortTwiceEvenBeforeAnythingBindsIt() throws Exception {
-        Settings narrow = range(63000, 63599);
+        int first = PortRange.systemDefault().first();
+        Settings narrow = settings(first, first + 599);
         int threads = 16;
         int each = 30;
         CountDownLatch start = new CountDownLatch(1);
@@ -37,7 +47,7 @@ class PortRegistryTests {
             List<Future<List<Reservation>>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit((Callable<List<Reservation>>) () -> {
-                    start.await(10, TimeUnit.SECONDS);
+                    assertThat(start.await(10, TimeUnit.SECONDS)).isTrue();
                     List<Reservation> mine = new ArrayList<>();
                     for (int i = 0; i < each; i++) {
                         mine.add(PortRegistry.reserve(REQUEST, "a test", narrow));
@@ -51,13 +61,26 @@ class PortRegistryTests {
             }
 
             assertThat(reservations).extracting(Reservation::number).hasSize(threads * each).doesNotHaveDuplicates()
-                    .allSatisfy(port -> assertThat(port).isBetween(63000, 63599));
+                    .allSatisfy(port -> assertThat(port).isBetween(first, first + 599));
         }
         finally {
             pool.shutdownNow();
             reservations.forEach(Reservation::close);
         }
-        assertThat(reservations).allSatisfy(reservation -> assertThat(Held.byLocalport(reservation.number())).isFalse());
+        assertThat(reservations).allSatisfy(reservation -> assertThat(isHeld(reservation.number())).isFalse());
+    }
+
+    @Test
+    void reservesOnAnInterruptedThreadAndKeepsItInterrupted() {
+        int port = freePort();
+        Thread.currentThread().interrupt();
+        try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", settings(port, port))) {
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThat(isHeld(reservation.number())).isTrue();
+        }
+        finally {
+            assertThat(Thread.interrupted()).as("still interrupted after the release").isTrue();
+        }
     }
 
     @Test
@@ -66,7 +89,7 @@ class PortRegistryTests {
         leaveTimeWaitOn(port);
 
         for (int i = 0; i < 10; i++) {
-            try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", range(port, port + 1))) {
+            try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", settings(port, port + 1))) {
                 assertThat(reservation.number()).isEqualTo(port + 1);
             }
         }
@@ -77,16 +100,27 @@ class PortRegistryTests {
         int port = twoAdjacentFreePorts();
         leaveTimeWaitOn(port);
 
-        try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", range(port, port))) {
+        try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", settings(port, port))) {
             assertThat(reservation.number()).isEqualTo(port);
             new ServerSocket(port, 50, InetAddress.getLoopbackAddress()).close(); // SO_REUSEADDR, as Java servers bind
         }
     }
 
-    private static Settings range(int first, int last) {
-        Settings defaults = Settings.from(key -> Optional.empty());
-        return new Settings(new PortRange(first, last, new BitSet(), "a test range"), defaults.lockDirectory(),
-                Settings.LeakPolicy.FAIL, Duration.ZERO);
+    private Settings settings(int first, int last) {
+        Map<String, String> values = Map.of(LocalPort.RANGE_PROPERTY_NAME, first + "-" + last,
+                LocalPort.LOCK_DIRECTORY_PROPERTY_NAME, lockDirectory.toString());
+        return Settings.from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    private boolean isHeld(int port) {
+        return PortRegistry.isHeld(port, LockDirectory.at(lockDirectory));
+    }
+
+    private int freePort() {
+        PortRange range = PortRange.systemDefault();
+        try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", settings(range.first(), range.last()))) {
+            return reservation.number();
+        }
     }
 
     /** The server closes first, which leaves its side of the connection in TIME_WAIT. */
@@ -99,13 +133,14 @@ class PortRegistryTests {
         assertThat(PortProbe.isFree(port, Protocol.TCP)).as("TIME_WAIT on " + port).isFalse();
     }
 
-    private static int twoAdjacentFreePorts() {
-        for (int port = 62000; port < 62999; port += 2) {
-            if (!Held.byLocalport(port) && !Held.byLocalport(port + 1) && PortProbe.isFree(port, Protocol.TCP)
-                    && PortProbe.isFree(port + 1, Protocol.TCP)) {
+    private int twoAdjacentFreePorts() {
+        PortRange range = PortRange.systemDefault();
+        for (int port = range.first(); port < range.last(); port += 2) {
+            if (!isHeld(port) && !isHeld(port + 1) && range.contains(port) && range.contains(port + 1)
+                    && PortProbe.isFree(port, Protocol.TCP) && PortProbe.isFree(port + 1, Protocol.TCP)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no two adjacent free ports in 62000-62999");
+        throw new IllegalStateException("no two adjacent free ports in " + range);
     }
 }
