@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code static} field or a {@code @BeforeAll} parameter holds it for the test class (and its
  * {@code @Nested} classes); an instance field, a constructor parameter, or a
  * {@code @BeforeEach}, {@code @Test} or {@code @AfterEach} parameter holds it for one test.
- * Under {@code @TestInstance(PER_CLASS)} a constructor parameter is held for the class.
+ * Under {@code @TestInstance(PER_CLASS)}, and on JUnit 5.11 under either lifecycle, a
+ * constructor parameter is held for the class.
  *
  * <h2>Names</h2>
  * A plain {@code @LocalPort} always gives a port of its own. {@code @LocalPort("db")} gives

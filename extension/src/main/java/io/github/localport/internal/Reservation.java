@@ -25,6 +25,7 @@ final class Reservation implements ReservedPort, ScopedResource {
     private final String scope;
     private final Settings settings;
     private final AtomicBoolean held = new AtomicBoolean(true);
+    private volatile boolean leakReported;
 
     Reservation(int port, PortLock lock, PortRequest request, String scope, Settings settings) {
         this.port = port;
@@ -32,6 +33,14 @@ final class Reservation implements ReservedPort, ScopedResource {
         this.request = request;
         this.scope = scope;
         this.settings = settings;
+    }
+
+    String scope() {
+        return scope;
+    }
+
+    Settings settings() {
+        return settings;
     }
 
     PortRequest request() {
@@ -88,7 +97,7 @@ final class Reservation implements ReservedPort, ScopedResource {
     public void close() {
         if (held.compareAndSet(true, false)) {
             try {
-                checkReleased();
+                checkReleased("the end of " + scope);
             }
             finally {
                 PortRegistry.release(port, lock);
@@ -96,26 +105,29 @@ final class Reservation implements ReservedPort, ScopedResource {
         }
     }
 
-    private void checkReleased() {
-        if (settings.leakPolicy() == Settings.LeakPolicy.OFF
+    /**
+     * Checks, under the leak policy, that nothing uses the port any more, polling for up to the
+     * grace period. A leak is reported once: later checks of the same port pass.
+     *
+     * @param after what should have freed the port, for the message ("the end of test ...")
+     */
+    void checkReleased(String after) {
+        if (settings.leakPolicy() == Settings.LeakPolicy.OFF || leakReported
                 || Poll.until(() -> PortProbe.isReleased(port, protocol()), settings.leakGrace())) {
             return;
         }
-        String message = leakMessage();
+        leakReported = true;
+        String holds = protocol() == Protocol.UDP ? "has it bound" : "listens on it";
+        String message = String.format("Port %d (%s) is still in use %s after %s: something %s."
+                + "%nIt was reserved for %s."
+                + "%nStop what was started on the port before the scope ends (in a finally block, @AfterEach or"
+                + " @AfterAll), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                port, protocol(), Durations.format(settings.leakGrace()), after, holds, request.declaration(),
+                LEAK_GRACE_PROPERTY_NAME, LEAK_POLICY_PROPERTY_NAME);
         if (settings.leakPolicy() == Settings.LeakPolicy.FAIL) {
             throw new AssertionFailedError(message);
         }
         PortRegistry.LOGGER.warning(message);
-    }
-
-    private String leakMessage() {
-        String holds = protocol() == Protocol.UDP ? "has it bound" : "listens on it";
-        return String.format("Port %d (%s) is still in use %s after the end of %s: something %s."
-                + "%nIt was reserved for %s."
-                + "%nStop what was started on the port before the scope ends (in a finally block, @AfterEach or"
-                + " @AfterAll), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
-                port, protocol(), Durations.format(settings.leakGrace()), scope, holds, request.declaration(),
-                LEAK_GRACE_PROPERTY_NAME, LEAK_POLICY_PROPERTY_NAME);
     }
 
     @Override

@@ -4,6 +4,8 @@ import static io.github.localport.LocalPort.LEAK_GRACE_PROPERTY_NAME;
 import static io.github.localport.LocalPort.LEAK_POLICY_PROPERTY_NAME;
 import static io.github.localport.LocalPort.LOCK_DIRECTORY_PROPERTY_NAME;
 import static io.github.localport.LocalPort.RANGE_PROPERTY_NAME;
+import static io.github.localport.LocalService.PROCESS_ECHO_PROPERTY_NAME;
+import static io.github.localport.LocalService.STARTUP_TIMEOUT_PROPERTY_NAME;
 
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -22,10 +24,12 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * The {@code localport.*} configuration, read from JUnit configuration parameters or, for
  * {@code ReservedPort.reserve()}, from system properties.
  */
-record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Duration leakGrace) {
+record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Duration leakGrace,
+        Duration startupTimeout, boolean echoProcessOutput) {
 
     static final Duration DEFAULT_LEAK_GRACE = Duration.ofSeconds(2);
-    private static final Duration MAX_LEAK_GRACE = Duration.ofMinutes(10);
+    static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_DURATION = Duration.ofMinutes(10);
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");
 
     enum LeakPolicy {
@@ -37,7 +41,11 @@ record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Dura
                 value(lookup, RANGE_PROPERTY_NAME).map(PortRange::parse).orElseGet(PortRange::systemDefault),
                 value(lookup, LOCK_DIRECTORY_PROPERTY_NAME).map(Settings::parsePath).orElseGet(Settings::defaultLockDirectory),
                 value(lookup, LEAK_POLICY_PROPERTY_NAME).map(Settings::parsePolicy).orElse(LeakPolicy.FAIL),
-                value(lookup, LEAK_GRACE_PROPERTY_NAME).map(Settings::parseGrace).orElse(DEFAULT_LEAK_GRACE));
+                value(lookup, LEAK_GRACE_PROPERTY_NAME).map(v -> parseDuration(LEAK_GRACE_PROPERTY_NAME, v))
+                        .orElse(DEFAULT_LEAK_GRACE),
+                value(lookup, STARTUP_TIMEOUT_PROPERTY_NAME).map(v -> parseDuration(STARTUP_TIMEOUT_PROPERTY_NAME, v))
+                        .orElse(DEFAULT_STARTUP_TIMEOUT),
+                value(lookup, PROCESS_ECHO_PROPERTY_NAME).map(Settings::parseEcho).orElse(false));
     }
 
     static Settings fromSystemProperties() {
@@ -81,13 +89,19 @@ record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Dura
         }
     }
 
-    private static Duration parseGrace(String value) {
-        Duration grace = parseDuration(value);
-        if (grace == null || grace.isNegative() || grace.compareTo(MAX_LEAK_GRACE) > 0) {
-            throw invalid(LEAK_GRACE_PROPERTY_NAME, value,
-                    "a duration from 0 to 10 minutes such as 500ms, 2s or PT2S");
+    private static boolean parseEcho(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
         }
-        return grace;
+        throw invalid(PROCESS_ECHO_PROPERTY_NAME, value, "true or false");
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        Duration duration = parseDuration(value);
+        if (duration == null || duration.isNegative() || duration.compareTo(MAX_DURATION) > 0) {
+            throw invalid(key, value, "a duration from 0 to 10 minutes such as 500ms, 2s or PT2S");
+        }
+        return duration;
     }
 
     private static Duration parseDuration(String value) {

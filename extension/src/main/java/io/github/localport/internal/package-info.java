@@ -37,6 +37,18 @@
  * JUnit 5.13+) and {@code CloseableResource} (closed by older versions); JUnit closes it once.</li>
  * </ol>
  *
+ * <h2>Services</h2>
+ * {@code LocalService} is a {@code @RegisterExtension} object; its {@code beforeAll} (static
+ * field) or {@code beforeEach} (instance field) calls {@link ServiceRun#start}, whichever comes
+ * first. A run takes the port named after the service through {@link PortScope#portFor} (so
+ * {@code @LocalPort("name")} and a sibling's {@code portOf("name")} share it), calls the
+ * starter, and polls {@link PortProbe#isListening} up to the start-up timeout. A service object
+ * that is a {@code Process} gets a {@link ProcessOutput} that drains and keeps its output and
+ * lets an early exit end the wait. The run is kept in the scope's store after its port, so the
+ * end of the scope stops it first ({@link ServiceRun#close}: the stop action, then
+ * {@link Reservation#checkReleased}), and the port's own close finds the leak already reported.
+ * A failed start stops what was started before it throws.
+ *
  * <h2>Invariants</h2>
  * <ul>
  * <li>A port is in the in-JVM claim set whenever this JVM has its lock file open; so no two
