@@ -153,6 +153,24 @@ public @interface LocalPort {
     Protocol protocol() default Protocol.TCP;
 
     /**
+     * Makes the port a dead port, for negative tests: reserved, and held bound without
+     * listening for the whole scope, so every TCP connection to it is refused and no server
+     * can listen on it. Only for {@link Protocol#TCP}.
+     *
+     * <pre>{@code
+     * @Test
+     * void reportsAnUnreachableServer(@LocalPort(dead = true) URI nowhere) {
+     *     HttpRequest request = HttpRequest.newBuilder(nowhere.resolve("/health")).build();
+     *     assertThatThrownBy(() -> HttpClient.newHttpClient().send(request, BodyHandlers.ofString()))
+     *             .isInstanceOf(ConnectException.class);
+     * }
+     * }</pre>
+     *
+     * @return {@code true} for a dead port; {@code false} by default
+     */
+    boolean dead() default false;
+
+    /**
      * A system property to publish the port number under for the scope, for frameworks
      * configured by system properties; the previous value is restored at the end of the
      * scope. Empty (the default) publishes nothing.

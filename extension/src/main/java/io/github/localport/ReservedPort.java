@@ -64,6 +64,34 @@ public interface ReservedPort extends AutoCloseable {
     }
 
     /**
+     * Reserves exactly this port for TCP, for code that cannot use another: no other test, JVM
+     * or build that uses localport gets it while it is held.
+     *
+     * @param number the port, from 1 to 65535; the configured range does not apply
+     * @return the reservation; close it to release the port
+     * @throws IllegalStateException at once if the port is taken; the message says by whom
+     *         where the OS lets localport see it (on Linux: the pid and command line)
+     * @throws IllegalArgumentException if the number is not a port number
+     */
+    static ReservedPort reserve(int number) {
+        return reserve(number, Protocol.TCP);
+    }
+
+    /**
+     * Reserves exactly this port for the given protocol.
+     *
+     * @param number the port, from 1 to 65535; the configured range does not apply
+     * @param protocol what the port must be free for
+     * @return the reservation; close it to release the port
+     * @throws IllegalStateException at once if the port is taken; the message says by whom
+     *         where the OS lets localport see it (on Linux: the pid and command line)
+     * @throws IllegalArgumentException if the number is not a port number
+     */
+    static ReservedPort reserve(int number, Protocol protocol) {
+        return PortRegistry.reserveNumberForCaller(number, protocol);
+    }
+
+    /**
      * Returns the port number.
      *
      * @return the port number

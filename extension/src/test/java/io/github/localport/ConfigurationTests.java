@@ -40,6 +40,10 @@ class ConfigurationTests {
             "localport.leak.grace  | PT11M           | " + GRACE_FORM,
             "localport.leak.grace  | soon            | " + GRACE_FORM,
             "localport.lock.dir    | \"\"            | expected the path of a directory",
+            "localport.service.startup.timeout | 30     | " + GRACE_FORM,
+            "localport.service.startup.timeout | 1h     | " + GRACE_FORM,
+            "localport.process.echo            | yes    | expected true or false",
+            "localport.process.echo            | \"\"   | expected true or false",
     })
     void rejectsABadValueNamingTheKeyTheValueAndTheForm(String key, String value, String expected) {
         localPortTestKit().with(key, value).tests(OnePortTestCase.class).assertThatEvents().haveExactly(1,

@@ -34,13 +34,28 @@ class ParallelExecutionTests {
 
     @Test
     void namesTheRangeAndWhoHoldsItWhenNoPortIsLeft() {
+        int first = Held.freePorts(2);
+        String range = first + "-" + (first + 1);
+        localPortTestKit().with(LocalPort.RANGE_PROPERTY_NAME, range).tests(ThreePortsTestCase.class)
+                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m
+                        .contains("No free port in " + range + " (set by localport.range) for parameter 'third' of"
+                                + " ThreePortsTestCase.test(int, int, int): 2 held by this JVM, 0 held by other JVMs or"
+                                + " users")
+                        && m.contains("widen the range with configuration parameter 'localport.range'"))));
+
+        assertThat(Held.byLocalport(first)).isFalse();
+        assertThat(Held.byLocalport(first + 1)).isFalse();
+    }
+
+    @Test
+    void namesWhoHoldsTheOnlyPortOfAOnePortRange() {
         int onlyPort = Held.freePort();
         localPortTestKit().with(LocalPort.RANGE_PROPERTY_NAME, onlyPort + "-" + onlyPort)
                 .tests(TwoPortsTestCase.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m
-                        .contains("No free port in " + onlyPort + "-" + onlyPort + " (set by localport.range) for"
-                                + " parameter 'second' of TwoPortsTestCase.test(int, int): 1 held by this JVM,"
-                                + " 0 held by other JVMs or users")
-                        && m.contains("widen the range with configuration parameter 'localport.range'"))));
+                        .endsWith("Port " + onlyPort + " (TCP) is not free for parameter 'second' of"
+                                + " TwoPortsTestCase.test(int, int): this JVM holds it for parameter 'first' of"
+                                + " TwoPortsTestCase.test(int, int). Widen the range with configuration parameter"
+                                + " 'localport.range'."))));
 
         assertThat(Held.byLocalport(onlyPort)).isFalse();
     }
@@ -58,6 +73,12 @@ class ParallelExecutionTests {
                 InputStream in = accepted.getInputStream();
                 assertThat(in.read()).isEqualTo(42);
             }
+        }
+    }
+
+    static class ThreePortsTestCase {
+        @Test
+        void test(@LocalPort int first, @LocalPort int second, @LocalPort int third) {
         }
     }
 

@@ -42,8 +42,8 @@ class ProtocolAndPropertyTests {
         localPortTestKit().tests(ProtocolClashTestCase.class).assertThatEvents().haveExactly(1, finishedWithFailure(
                 instanceOf(ParameterResolutionException.class),
                 message(m -> m.contains("parameter 'udp' of ProtocolClashTestCase.test(int, int) asks for the port"
-                        + " named 'dns' for UDP, but parameter 'tcp' of ProtocolClashTestCase.test(int, int)"
-                        + " reserved it for TCP"))));
+                        + " named 'dns' as UDP, but parameter 'tcp' of ProtocolClashTestCase.test(int, int)"
+                        + " reserved it as TCP"))));
     }
 
     @Test

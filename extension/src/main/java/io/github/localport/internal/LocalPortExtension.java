@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.github.localport.LocalPort;
+import io.github.localport.Protocol;
 import io.github.localport.ReservedPort;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -95,7 +96,12 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
     }
 
     private static Reservation portFor(LocalPort annotation, String declaration, PortScope scope) {
-        Reservation reservation = scope.portFor(new PortRequest(annotation.value(), annotation.protocol(), declaration));
+        if (annotation.dead() && annotation.protocol() != Protocol.TCP) {
+            throw new ExtensionConfigurationException("@LocalPort(dead = true) on " + declaration + " is for TCP only:"
+                    + " a dead port refuses TCP connections, and there is no refusing for UDP. Remove the protocol.");
+        }
+        Reservation reservation = scope.portFor(
+                new PortRequest(annotation.value(), annotation.protocol(), declaration, annotation.dead()));
         if (!annotation.systemProperty().isEmpty()) {
             SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
                     reservation, declaration);

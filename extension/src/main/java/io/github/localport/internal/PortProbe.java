@@ -65,6 +65,36 @@ final class PortProbe {
         return protocol == Protocol.UDP ? !canBind(port, Protocol.UDP, false) : acceptsConnection(port);
     }
 
+    /**
+     * Binds the port for TCP on the dual-stack wildcard without listening and without
+     * SO_REUSEADDR, and returns the socket: while it is open, connections to the port are
+     * refused and no server can bind it. Returns {@code null} if the port cannot be bound.
+     */
+    static NetworkChannel bindWithoutListening(int port) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+            channel.bind(new InetSocketAddress(port));
+            return channel;
+        }
+        catch (IOException e) {
+            closeQuietly(channel);
+            return null;
+        }
+    }
+
+    static void closeQuietly(NetworkChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+        catch (IOException e) {
+            // Closing a socket that never listened: nothing to recover.
+        }
+    }
+
     private static boolean canBind(int port, Protocol protocol, boolean reuseAddress) {
         boolean tcp = protocol != Protocol.UDP;
         boolean udp = protocol != Protocol.TCP;

@@ -3,9 +3,6 @@ package io.github.localport.internal;
 import static io.github.localport.LocalPort.RANGE_PROPERTY_NAME;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Optional;
@@ -26,6 +23,7 @@ record PortRange(int first, int last, BitSet excluded, String origin) {
     static final int FALLBACK_LAST = 29999;
     static final int MIN_DEFAULT_SIZE = 1000;
 
+    private static final String ASKED_FOR = "the port asked for";
     private static final Pattern RANGE = Pattern.compile("(\\d{1,5})\\s*-\\s*(\\d{1,5})");
     private static final Path LINUX_EPHEMERAL = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final Path LINUX_RESERVED = Path.of("/proc/sys/net/ipv4/ip_local_reserved_ports");
@@ -35,6 +33,15 @@ record PortRange(int first, int last, BitSet excluded, String origin) {
         static final Optional<int[]> EPHEMERAL = readEphemeralRange();
         static final BitSet RESERVED = readReservedPorts();
         static final PortRange DEFAULT = computeDefault(EPHEMERAL);
+    }
+
+    /** The one port of {@code ReservedPort.reserve(number)}: no range applies, and none can be widened. */
+    static PortRange exactly(int port) {
+        return new PortRange(port, port, new BitSet(), ASKED_FOR);
+    }
+
+    boolean isExactlyAsked() {
+        return ASKED_FOR.equals(origin);
     }
 
     static PortRange systemDefault() {
@@ -101,7 +108,7 @@ record PortRange(int first, int last, BitSet excluded, String origin) {
 
     private static Optional<int[]> readEphemeralRange() {
         try {
-            String[] parts = readProcFile(LINUX_EPHEMERAL).split("\\s+");
+            String[] parts = ProcFile.read(LINUX_EPHEMERAL).strip().split("\\s+");
             return Optional.of(new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) });
         }
         catch (IOException | RuntimeException e) {
@@ -109,18 +116,11 @@ record PortRange(int first, int last, BitSet excluded, String origin) {
         }
     }
 
-    /** Files.readString trusts the size /proc reports, which is 0, and reads a byte; a stream reads it all. */
-    private static String readProcFile(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
-        }
-    }
-
     /** Linux's {@code ip_local_reserved_ports}: a list such as {@code 8080,9000-9010}. */
     private static BitSet readReservedPorts() {
         BitSet reserved = new BitSet(65536);
         try {
-            for (String item : readProcFile(LINUX_RESERVED).split(",")) {
+            for (String item : ProcFile.read(LINUX_RESERVED).strip().split(",")) {
                 String[] bounds = item.strip().split("-");
                 if (!bounds[0].isEmpty()) {
                     reserved.set(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[bounds.length - 1]) + 1);

@@ -4,6 +4,9 @@ import static io.github.localport.LocalPort.RANGE_PROPERTY_NAME;
 
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.NetworkChannel;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +20,7 @@ import io.github.localport.ReservedPort;
  * Hands out ports, each to one holder on the whole machine.
  *
  * <p>A port is taken in three steps, each of which can only fail to take it, never take it
- * twice: claim it in this JVM (a concurrent set), lock its file in the shared lock directory
+ * twice: claim it in this JVM (a concurrent map), lock its file in the shared lock directory
  * (other JVMs), then check with the OS that nothing else is bound to it (programs that do not
  * use localport). The search starts at a random port of the range and walks the range once, so
  * its cost does not grow with the number of ports held.
@@ -26,8 +29,8 @@ public final class PortRegistry {
 
     static final Logger LOGGER = Logger.getLogger("io.github.localport");
 
-    /** Ports this JVM holds or is about to lock: the claim that comes before the lock file. */
-    private static final Set<Integer> HELD_HERE = ConcurrentHashMap.newKeySet();
+    /** Ports this JVM holds or is about to lock, and who asked: the claim that comes before the lock file. */
+    private static final Map<Integer, PortRequest> CLAIMS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
 
     private PortRegistry() {
@@ -36,27 +39,45 @@ public final class PortRegistry {
     /** Backs {@link ReservedPort#reserve(Protocol)}: configured by system properties. */
     public static ReservedPort reserveForCaller(Protocol protocol) {
         Objects.requireNonNull(protocol, "protocol must not be null");
-        String caller = StackWalker.getInstance().walk(frames -> frames
+        PortRequest request = new PortRequest("", protocol, "ReservedPort.reserve() called at " + caller());
+        return reserve(request, CALLER_SCOPE, Settings.fromSystemProperties());
+    }
+
+    /** Backs {@link ReservedPort#reserve(int, Protocol)}: exactly that port, or a message naming its holder. */
+    public static ReservedPort reserveNumberForCaller(int number, Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        if (number < 1 || number > 65535) {
+            throw new IllegalArgumentException("A port number is between 1 and 65535, but was " + number);
+        }
+        PortRequest request = new PortRequest("", protocol, "ReservedPort.reserve(" + number + ") called at "
+                + caller());
+        Settings settings = Settings.fromSystemProperties();
+        return reserve(request, CALLER_SCOPE, new Settings(PortRange.exactly(number), settings.lockDirectory(), settings.leakPolicy(),
+                settings.leakGrace(), settings.startupTimeout(), settings.echoProcessOutput()));
+    }
+
+    private static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
+
+    private static String caller() {
+        return StackWalker.getInstance().walk(frames -> frames
                 .filter(frame -> !frame.getClassName().equals(PortRegistry.class.getName())
                         && !frame.getClassName().equals(ReservedPort.class.getName()))
                 .findFirst().map(Object::toString).orElse("an unknown caller"));
-        PortRequest request = new PortRequest("", protocol, "ReservedPort.reserve() called at " + caller);
-        return reserve(request, "its reservation (ReservedPort.close())", Settings.fromSystemProperties());
     }
 
     static Reservation reserve(PortRequest request, String scope, Settings settings) {
         LockDirectory directory = LockDirectory.at(settings.lockDirectory());
         PortRange range = settings.range();
         logOnce(range, directory);
-        Taken taken = new Search(range, request.protocol(), directory).run(request);
+        Taken taken = new Search(range, request, directory).run();
         LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
                 + request.declaration() + " in " + scope);
-        return new Reservation(taken.port(), taken.lock(), request, scope, settings);
+        return new Reservation(taken.port(), taken.lock(), taken.blocker(), request, scope, settings);
     }
 
     /** Whether localport holds the port: claimed in this JVM, or its lock file locked by another process. */
     static boolean isHeld(int port, LockDirectory directory) {
-        if (!HELD_HERE.add(port)) {
+        if (CLAIMS.putIfAbsent(port, new PortRequest("", Protocol.TCP, "a check whether it is held")) != null) {
             return true;
         }
         try {
@@ -71,7 +92,7 @@ public final class PortRegistry {
             return true;
         }
         finally {
-            HELD_HERE.remove(port);
+            CLAIMS.remove(port);
         }
     }
 
@@ -80,7 +101,7 @@ public final class PortRegistry {
         boolean interrupted = Thread.interrupted();
         try {
             lock.release();
-            HELD_HERE.remove(port);
+            CLAIMS.remove(port);
         }
         finally {
             if (interrupted) {
@@ -96,7 +117,13 @@ public final class PortRegistry {
         }
     }
 
-    private record Taken(int port, PortLock lock) {
+    /** A port taken by a search: its lock, and for a dead port the socket that keeps it bound. */
+    private record Taken(int port, PortLock lock, NetworkChannel blocker) {
+
+        void release() {
+            PortProbe.closeQuietly(blocker);
+            PortRegistry.release(port, lock);
+        }
     }
 
     /**
@@ -110,7 +137,7 @@ public final class PortRegistry {
         private static final int RETRIES_AFTER_INTERRUPT = 3;
 
         private final PortRange range;
-        private final Protocol protocol;
+        private final PortRequest request;
         private final LockDirectory directory;
         private Taken fallback;
         private boolean interrupted;
@@ -121,9 +148,9 @@ public final class PortRegistry {
         private int lockFailures;
         private IOException firstLockFailure;
 
-        Search(PortRange range, Protocol protocol, LockDirectory directory) {
+        Search(PortRange range, PortRequest request, LockDirectory directory) {
             this.range = range;
-            this.protocol = protocol;
+            this.request = request;
             this.directory = directory;
         }
 
@@ -131,19 +158,19 @@ public final class PortRegistry {
          * Interrupts are set aside during the walk (a file channel closes itself on one) and
          * restored after; whatever happens, nothing but the port returned stays held.
          */
-        Taken run(PortRequest request) {
+        Taken run() {
             interrupted = Thread.interrupted();
             Taken taken = null;
             try {
                 taken = walk();
                 if (taken == null) {
-                    throw exhausted(request);
+                    throw exhausted();
                 }
                 return taken;
             }
             finally {
                 if (fallback != null && fallback != taken) {
-                    release(fallback.port(), fallback.lock());
+                    fallback.release();
                 }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -160,35 +187,41 @@ public final class PortRegistry {
                 if (lock == null) {
                     continue;
                 }
-                if (isFreeOrRelease(port, lock)) {
-                    return new Taken(port, lock);
+                try {
+                    Taken taken = probe(port, lock);
+                    if (taken != null) {
+                        return taken;
+                    }
+                }
+                catch (RuntimeException | Error e) {
+                    release(port, lock);
+                    throw e;
                 }
             }
             return fallback;
         }
 
-        /** Probes a locked port: true to take it; otherwise it is kept as the fallback or released. */
-        private boolean isFreeOrRelease(int port, PortLock lock) {
-            boolean keep = false;
-            try {
-                if (PortProbe.isFree(port, protocol)) {
-                    keep = true;
-                    return true;
-                }
-                if (fallback == null && PortProbe.isReleased(port, protocol)) {
-                    fallback = new Taken(port, lock);
-                    keep = true;
-                }
-                else {
-                    inUse++;
-                }
-                return false;
-            }
-            finally {
-                if (!keep) {
-                    release(port, lock);
+        /**
+         * Probes a locked port: returns it if it is free; otherwise keeps it as the fallback or
+         * releases it. A dead port is bound on the spot, which is its probe.
+         */
+        private Taken probe(int port, PortLock lock) {
+            if (request.dead()) {
+                NetworkChannel blocker = PortProbe.bindWithoutListening(port);
+                if (blocker != null) {
+                    return new Taken(port, lock, blocker);
                 }
             }
+            else if (PortProbe.isFree(port, request.protocol())) {
+                return new Taken(port, lock, null);
+            }
+            else if (fallback == null && PortProbe.isReleased(port, request.protocol())) {
+                fallback = new Taken(port, lock, null);
+                return null;
+            }
+            inUse++;
+            release(port, lock);
+            return null;
         }
 
         /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */
@@ -197,7 +230,7 @@ public final class PortRegistry {
                 reservedByOs++;
                 return null;
             }
-            if (!HELD_HERE.add(port)) {
+            if (CLAIMS.putIfAbsent(port, request) != null) {
                 heldHere++;
                 return null;
             }
@@ -214,7 +247,7 @@ public final class PortRegistry {
             }
             finally {
                 if (lock == null) {
-                    HELD_HERE.remove(port);
+                    CLAIMS.remove(port);
                 }
             }
             return lock;
@@ -234,10 +267,15 @@ public final class PortRegistry {
             }
         }
 
-        private RuntimeException exhausted(PortRequest request) {
+        private RuntimeException exhausted() {
             if (lockFailures > 0 && heldElsewhere + inUse == 0) {
                 return LockDirectory.unusable(directory.path(),
                         "no lock file in it could be opened and locked (" + firstLockFailure + ")");
+            }
+            if (range.size() == 1) {
+                return new IllegalStateException(String.format("Port %d (%s) is not free for %s: %s.%s", range.first(),
+                        request.protocol(), request.declaration(), whoHolds(range.first()), range.isExactlyAsked() ? ""
+                                : " Widen the range with configuration parameter '" + RANGE_PROPERTY_NAME + "'."));
             }
             return new IllegalStateException(String.format(
                     "No free port in %s for %s: %d held by this JVM, %d held by other JVMs or users (lock files in %s),"
@@ -248,6 +286,29 @@ public final class PortRegistry {
                     reservedByOs, lockFailures == 0 ? ""
                             : ", " + lockFailures + " whose lock file failed (" + firstLockFailure + ")",
                     RANGE_PROPERTY_NAME));
+        }
+
+        /** Why the one port of a one-port range was passed over, naming the holder where visible. */
+        private String whoHolds(int port) {
+            if (reservedByOs > 0) {
+                return "the OS reserves it (ip_local_reserved_ports)";
+            }
+            if (heldHere > 0) {
+                PortRequest holder = CLAIMS.get(port);
+                return "this JVM holds it for " + (holder == null ? "another declaration" : holder.declaration());
+            }
+            if (heldElsewhere > 0) {
+                Path lockFile = directory.path().resolve(port + ".lock");
+                return "another JVM or user holds it through localport, "
+                        + PortHolders.ofLockFile(lockFile).map(holder -> "held by " + holder)
+                                .orElse("holder not visible")
+                        + " (lock file " + lockFile + ")";
+            }
+            if (lockFailures > 0) {
+                return "its lock file failed (" + firstLockFailure + ")";
+            }
+            return "it is in use by a program that does not use localport, held by "
+                    + PortHolders.ofSocket(port, request.protocol());
         }
     }
 }

@@ -1,49 +1,67 @@
 package io.github.localport.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Where a declaration's port is kept, and so how long it is held: normally the
- * {@link ExtensionContext.Store} of the context it was resolved in.
+ * Where a declaration's port is kept, and so how long it is held: the
+ * {@link ExtensionContext.Store} of the context it was resolved in. Closing the store at the end
+ * of the scope closes what it keeps, last kept first.
  */
-interface PortScope {
+final class PortScope {
 
     /** Store key of a named port. */
     record Name(String value) {
     }
 
+    private final ExtensionContext context;
+
+    private PortScope(ExtensionContext context) {
+        this.context = context;
+    }
+
     static PortScope of(ExtensionContext context) {
-        return new ContextScope(context);
+        return new PortScope(context);
     }
 
     /**
      * The port for a request: for a named request, the port this scope or an enclosing one
-     * holds under the name if there is one; otherwise a new reservation, kept in this scope.
+     * holds under the name if there is one; otherwise a new reservation, kept in this scope and
+     * published as a report entry (it shows in Surefire's XML and in IDEs).
      */
-    default Reservation portFor(PortRequest request) {
+    Reservation portFor(PortRequest request) {
         Reservation found = request.isNamed() ? find(request) : null;
         if (found != null) {
             return found;
         }
         Reservation reserved = PortRegistry.reserve(request, label(), settings());
         keep(request.isNamed() ? new Name(request.name()) : reserved, reserved);
+        context.publishReportEntry(reportEntry(reserved));
         return reserved;
     }
 
-    /** The port this scope or an enclosing one holds under the request's name, or {@code null}. */
-    Reservation find(PortRequest request);
-
     /** Keeps a value until the end of the scope, which closes it. */
-    void keep(Object key, ScopedResource value);
+    void keep(Object key, ScopedResource value) {
+        store().put(key, value);
+    }
 
-    /** The scope for messages, such as {@code test FooTest > serves(int)}. */
-    String label();
+    /** The scope for messages, such as {@code test com.example.FooTest > serves(int)}. */
+    String label() {
+        String testClass = context.getRequiredTestClass().getName();
+        return context.getTestMethod().isPresent() ? "test " + testClass + " > " + context.getDisplayName()
+                : "class " + testClass;
+    }
 
-    Settings settings();
+    Settings settings() {
+        return Settings.from(context::getConfigurationParameter);
+    }
 
-    /** Checks that a port found by name can serve the request as well. */
-    static Reservation compatible(Reservation found, PortRequest request) {
+    /** The port this scope or an enclosing one holds under the request's name, or {@code null}. */
+    private Reservation find(PortRequest request) {
+        Reservation found = store().get(new Name(request.name()), Reservation.class);
         if (found == null) {
             return null;
         }
@@ -53,42 +71,33 @@ interface PortScope {
                             + " no later declaration in its scope uses.",
                     request.name(), found.number(), request.declaration()));
         }
-        if (found.protocol() != request.protocol()) {
+        if (found.protocol() != request.protocol() || found.request().dead() != request.dead()) {
             throw new ExtensionConfigurationException(String.format(
-                    "%s asks for the port named '%s' for %s, but %s reserved it for %s. Declare one protocol for"
-                            + " the name (TCP_AND_UDP serves both), or use another name.",
-                    request.declaration(), request.name(), request.protocol(), found.request().declaration(),
-                    found.protocol()));
+                    "%s asks for the port named '%s' as %s, but %s reserved it as %s. Declare it one way under"
+                            + " one name (TCP_AND_UDP serves both protocols), or use another name.",
+                    request.declaration(), request.name(), kind(request), found.request().declaration(),
+                    kind(found.request())));
         }
         return found;
     }
 
-    record ContextScope(ExtensionContext context) implements PortScope {
+    private static String kind(PortRequest request) {
+        return (request.dead() ? "a dead " : "") + request.protocol() + (request.dead() ? " port" : "");
+    }
 
-        @Override
-        public Reservation find(PortRequest request) {
-            return compatible(store().get(new Name(request.name()), Reservation.class), request);
+    private static Map<String, String> reportEntry(Reservation reservation) {
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("localport.port", Integer.toString(reservation.number()));
+        entry.put("localport.protocol", reservation.protocol().toString());
+        if (reservation.request().isNamed()) {
+            entry.put("localport.name", reservation.request().name());
         }
+        entry.put("localport.for", reservation.request().declaration());
+        entry.put("localport.scope", reservation.scope());
+        return entry;
+    }
 
-        @Override
-        public void keep(Object key, ScopedResource value) {
-            store().put(key, value);
-        }
-
-        @Override
-        public String label() {
-            String testClass = context.getRequiredTestClass().getName();
-            return context.getTestMethod().isPresent() ? "test " + testClass + " > " + context.getDisplayName()
-                    : "class " + testClass;
-        }
-
-        @Override
-        public Settings settings() {
-            return Settings.from(context::getConfigurationParameter);
-        }
-
-        private ExtensionContext.Store store() {
-            return context.getStore(LocalPortExtension.NAMESPACE);
-        }
+    private ExtensionContext.Store store() {
+        return context.getStore(LocalPortExtension.NAMESPACE);
     }
 }

@@ -6,6 +6,7 @@ import static io.github.localport.LocalPort.LEAK_POLICY_PROPERTY_NAME;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.NetworkChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,15 +22,18 @@ final class Reservation implements ReservedPort, ScopedResource {
 
     private final int port;
     private final PortLock lock;
+    private final NetworkChannel blocker;
     private final PortRequest request;
     private final String scope;
     private final Settings settings;
     private final AtomicBoolean held = new AtomicBoolean(true);
     private volatile boolean leakReported;
 
-    Reservation(int port, PortLock lock, PortRequest request, String scope, Settings settings) {
+    Reservation(int port, PortLock lock, NetworkChannel blocker, PortRequest request, String scope,
+            Settings settings) {
         this.port = port;
         this.lock = lock;
+        this.blocker = blocker;
         this.request = request;
         this.scope = scope;
         this.settings = settings;
@@ -96,6 +100,7 @@ final class Reservation implements ReservedPort, ScopedResource {
     @Override
     public void close() {
         if (held.compareAndSet(true, false)) {
+            PortProbe.closeQuietly(blocker);
             try {
                 checkReleased("the end of " + scope);
             }
@@ -119,10 +124,12 @@ final class Reservation implements ReservedPort, ScopedResource {
         leakReported = true;
         String holds = protocol() == Protocol.UDP ? "has it bound" : "listens on it";
         String message = String.format("Port %d (%s) is still in use %s after %s: something %s."
+                + "%nHeld by: %s."
                 + "%nIt was reserved for %s."
                 + "%nStop what was started on the port before the scope ends (in a finally block, @AfterEach or"
                 + " @AfterAll), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
-                port, protocol(), Durations.format(settings.leakGrace()), after, holds, request.declaration(),
+                port, protocol(), Durations.format(settings.leakGrace()), after, holds,
+                PortHolders.ofSocket(port, protocol()), request.declaration(),
                 LEAK_GRACE_PROPERTY_NAME, LEAK_POLICY_PROPERTY_NAME);
         if (settings.leakPolicy() == Settings.LeakPolicy.FAIL) {
             throw new AssertionFailedError(message);

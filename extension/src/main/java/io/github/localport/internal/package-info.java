@@ -23,7 +23,7 @@
  * what the OS tells.</li>
  * <li><b>Reservation.</b> {@link PortRegistry} walks the range from a random start and takes
  * the first port that passes three checks, in this order: not claimed in this JVM (a
- * concurrent set), its lock file locked by us in the shared {@link LockDirectory} (other
+ * concurrent map), its lock file locked by us in the shared {@link LockDirectory} (other
  * JVMs; the OS drops the lock when a JVM dies), and {@link PortProbe#isFree} (nothing else on
  * the machine has it bound, not even a socket in TIME_WAIT). The first port held only by
  * TIME_WAIT is kept as a fallback in case the walk finds nothing better. The result is a {@link Reservation}, kept in the scope's store
@@ -36,6 +36,16 @@
  * claim ({@link PortRegistry#release}). {@link Reservation} is {@code AutoCloseable} (closed by
  * JUnit 5.13+) and {@code CloseableResource} (closed by older versions); JUnit closes it once.</li>
  * </ol>
+ *
+ * <h2>Exact ports, dead ports and diagnostics</h2>
+ * {@code ReservedPort.reserve(number)} is a walk over {@link PortRange#exactly} a one-port
+ * range; when a one-port walk fails, it names the holder instead of counting: the in-JVM claim
+ * map keeps each claimant's {@link PortRequest}, {@link PortHolders#ofLockFile} finds the pid
+ * holding a lock file in {@code /proc/locks}, and {@link PortHolders#ofSocket} finds the process
+ * whose sockets are bound to the port ({@code /proc/net/*} then {@code /proc/PID/fd}); the leak
+ * message uses the latter too. A dead port ({@link PortRequest#dead()}) is probed by binding it
+ * without listening ({@link PortProbe#bindWithoutListening}); the reservation keeps that socket
+ * open until it is closed.
  *
  * <h2>Services</h2>
  * {@code LocalService} is a {@code @RegisterExtension} object; its {@code beforeAll} (static

@@ -23,6 +23,19 @@ public final class Held {
         }
     }
 
+    /** The first of {@code count} consecutive ports of the default range that nobody holds or uses now. */
+    public static int freePorts(int count) {
+        PortRange range = PortRange.systemDefault();
+        for (int first = range.first(); first + count - 1 <= range.last(); first += count) {
+            int start = first;
+            if (java.util.stream.IntStream.range(start, start + count).allMatch(port -> range.contains(port)
+                    && !byLocalport(port) && PortProbe.isFree(port, Protocol.TCP))) {
+                return start;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports in " + range);
+    }
+
     /** A port nobody holds now; whoever wants it next must still reserve it. */
     public static int freePort() {
         try (Reservation reservation = PortRegistry.reserve(new PortRequest("", Protocol.TCP, "Held.freePort"),

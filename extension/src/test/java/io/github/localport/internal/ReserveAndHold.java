@@ -13,6 +13,7 @@ import io.github.localport.ReservedPort;
  * A child JVM's main: prints {@code STARTED}, waits for a line (so that several children start
  * reserving at once), reserves N ports without binding them, prints each number and then
  * {@code READY}, holds them until its input closes, releases them and prints {@code RELEASED}.
+ * Sent the line {@code exit} while holding, it calls {@code System.exit} without releasing.
  */
 public final class ReserveAndHold {
 
@@ -31,8 +32,10 @@ public final class ReserveAndHold {
             System.out.println(port.number());
         }
         System.out.println("READY");
-        while (in.readLine() != null) {
-            // held until the parent closes our input, or dies
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("exit")) {
+                System.exit(0);
+            }
         }
         ports.forEach(ReservedPort::close);
         System.out.println("RELEASED");
