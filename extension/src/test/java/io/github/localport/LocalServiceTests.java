@@ -57,6 +57,14 @@ class LocalServiceTests {
     }
 
     @Test
+    void stopsTheServiceOfATestThatFailed() {
+        localPortTestKit().tests(FailingTestCase.class).assertStatistics(stats -> stats.failed(1));
+
+        assertThat(EVENTS).containsExactly("start", "test", "stop");
+        assertThat(Held.byLocalport((int) SEEN.get("port"))).isFalse();
+    }
+
+    @Test
     void runsAStaticFieldServiceOnceForTheClassAndItsNestedClasses() {
         localPortTestKit().sequential().tests(PerClassServiceTestCase.class)
                 .assertStatistics(stats -> stats.succeeded(3));
@@ -218,6 +226,24 @@ class LocalServiceTests {
             assertThat(server.address().getPort()).isEqualTo(port);
             assertThat(server.uri("tcp")).hasToString("tcp://127.0.0.1:" + port);
             new Socket(InetAddress.getLoopbackAddress(), port).close();
+        }
+    }
+
+    static class FailingTestCase {
+        @RegisterExtension
+        final LocalService<Server> server = LocalService.start("server", port -> {
+            EVENTS.add("start");
+            return Server.on(port);
+        }, service -> {
+            EVENTS.add("stop");
+            service.close();
+        });
+
+        @Test
+        void test() {
+            EVENTS.add("test");
+            SEEN.put("port", server.port());
+            throw new AssertionError("the test fails");
         }
     }
 

@@ -43,6 +43,20 @@ class ReservedPortTests {
     }
 
     @Test
+    void releasesOnAnInterruptedThreadAndKeepsItInterrupted() {
+        ReservedPort port = ReservedPort.reserve();
+        Thread.currentThread().interrupt();
+        try {
+            port.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        }
+        finally {
+            Thread.interrupted();
+        }
+        assertThat(Held.byLocalport(port.number())).isFalse();
+    }
+
+    @Test
     void seesATcpServerListenOnIpv4OrIpv6Loopback() throws IOException {
         try (ReservedPort port = ReservedPort.reserve()) {
             assertThat(port.isListening()).isFalse();
