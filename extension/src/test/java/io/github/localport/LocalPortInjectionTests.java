@@ -20,7 +20,9 @@ import io.github.localport.internal.Held;
 import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 class LocalPortInjectionTests {
@@ -70,6 +72,38 @@ class LocalPortInjectionTests {
                                 "no later failure, such as @AfterEach finding no free port")));
 
         assertThat(Held.byLocalport(onlyPort)).isFalse();
+    }
+
+    @Test
+    void rejectsFinalFieldsAndFieldsOfUnsupportedTypes() {
+        localPortTestKit().tests(BadFieldsTestCase.class).assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message("@LocalPort cannot be injected into final field FinalField.fixed: remove 'final'.")))
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.startsWith("Can only resolve @LocalPort of type int,")
+                                && m.endsWith("but field StringField.host is of type java.lang.String."))));
+    }
+
+    static class BadFieldsTestCase {
+        @Nested
+        class FinalField {
+            @LocalPort
+            final int fixed = 0;
+
+            @Test
+            void test() {
+            }
+        }
+
+        @Nested
+        class StringField {
+            @LocalPort
+            String host;
+
+            @Test
+            void test() {
+            }
+        }
     }
 
     static class EveryTypeTestCase {
