@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 import io.github.localport.internal.ServiceRun;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final LocalService<HttpServer> web = LocalService.start("web", port -> {
+ * static final LocalService<HttpServer> web = LocalService.of("web", port -> {
  *     HttpServer server = HttpServer.create(port.address(), 0);
  *     server.start();
  *     return server;
@@ -57,16 +60,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test or class fails naming the service and the port.
  *
  * <h2>Processes</h2>
- * {@link #process(String, Starter)} runs a command line: its output (standard output and
- * error, unless the {@link ProcessBuilder} redirects them) is kept for failure messages, a
- * process that exits before it listens fails start-up with its exit code and last output
- * lines, and stopping sends SIGTERM to the process and its descendants, then kills whatever
- * is left after 10 s, so no child or grandchild outlives the scope.
+ * {@link #process(String, Starter)} runs a command line. A service that is a {@link Process},
+ * whichever way it was started: its output (standard output and error, unless the
+ * {@link ProcessBuilder} redirects them) is kept for failure messages; a process that exits
+ * before it listens fails start-up with its exit code and last output lines; and after the stop
+ * action, the process and every descendant seen since it started get SIGTERM, then SIGKILL
+ * after 10 s, so no child or grandchild outlives the scope. Processes still running when the
+ * JVM exits are killed.
+ *
+ * <h2>One object, one class</h2>
+ * A {@code LocalService} object runs for one scope at a time. Declare one per test class (a
+ * {@code static} field in a base class is shared by its subclasses, which may run at the same
+ * time: give each subclass its own, from a factory method); using one object for two classes
+ * at once fails with a message that says so.
  *
  * @param <S> the type of the service object
  * @since 0.1.0
  */
-public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallback {
+public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        AfterAllCallback {
 
     /**
      * Configuration key of how long a service may take to accept connections after its start
@@ -185,7 +197,7 @@ public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallb
      * @param starter starts the service on the port it is given
      * @return the service, to register with {@code @RegisterExtension}
      */
-    public static <S extends AutoCloseable> LocalService<S> start(String name, Starter<S> starter) {
+    public static <S extends AutoCloseable> LocalService<S> of(String name, Starter<S> starter) {
         return new LocalService<>(name, starter, AutoCloseable::close, null);
     }
 
@@ -198,7 +210,7 @@ public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallb
      * @param stopper stops the service
      * @return the service, to register with {@code @RegisterExtension}
      */
-    public static <S> LocalService<S> start(String name, Starter<S> starter, Stopper<? super S> stopper) {
+    public static <S> LocalService<S> of(String name, Starter<S> starter, Stopper<? super S> stopper) {
         return new LocalService<>(name, starter, stopper, null);
     }
 
@@ -218,7 +230,7 @@ public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallb
      */
     public static LocalService<Process> process(String name, Starter<ProcessBuilder> command) {
         Objects.requireNonNull(command, "command must not be null");
-        return new LocalService<>(name, port -> command.start(port).start(), ServiceRun::stopProcess, null);
+        return new LocalService<>(name, port -> command.start(port).start(), process -> { }, null);
     }
 
     /**
@@ -246,10 +258,38 @@ public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallb
         startIn(context);
     }
 
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stopIn(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stopIn(context);
+    }
+
+    /**
+     * Stops the run of this very scope. In an after-callback, so that a failure to stop is
+     * reported as it is; the scope's store would stop it too, should the callback not run.
+     */
+    private void stopIn(ExtensionContext context) {
+        ServiceRun<S> run = running;
+        if (run != null && run.isOwnedBy(context)) {
+            run.close();
+        }
+    }
+
     /** Starts in the first scope that reaches it; an enclosing scope's run serves nested ones. */
     private synchronized void startIn(ExtensionContext context) {
-        if (running == null) {
+        ServiceRun<S> run = running;
+        if (run == null) {
             running = ServiceRun.start(name, starter, stopper, startupTimeout, context, () -> running = null);
+        }
+        else if (!run.serves(context)) {
+            throw new ExtensionConfigurationException(String.format("LocalService '%s' already runs for %s, so it"
+                    + " cannot also run for %s. One LocalService object serves one test class and its @Nested"
+                    + " classes: give each class its own, for example from a static factory method.", name,
+                    run.scope(), context.getRequiredTestClass().getName()));
         }
     }
 
@@ -308,7 +348,8 @@ public final class LocalService<S> implements BeforeAllCallback, BeforeEachCallb
         if (run == null) {
             throw new IllegalStateException("Service '" + name + "' is not running. A LocalService in a static field"
                     + " runs from before @BeforeAll to after @AfterAll; in an instance field, from before @BeforeEach"
-                    + " to after @AfterEach. Register it with @RegisterExtension.");
+                    + " to after @AfterEach. Register it with @RegisterExtension. In another service's start action,"
+                    + " ask for its port with port.portOf(\"" + name + "\").");
         }
         return run;
     }

@@ -140,7 +140,8 @@ public interface ReservedPort extends AutoCloseable {
 
     /**
      * Waits until nothing listens on the port any more, polling until the timeout. Sockets
-     * in TIME_WAIT do not count.
+     * in TIME_WAIT do not count. A dead port ({@code @LocalPort(dead = true)}) stays bound by
+     * localport until it is released, so this waits for it in vain.
      *
      * @param timeout how long to wait at most
      * @throws org.opentest4j.AssertionFailedError if something still listens on the port

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +24,14 @@ import io.github.localport.internal.Held;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.TestExecutionResult;
 import org.opentest4j.AssertionFailedError;
@@ -99,7 +107,7 @@ class LocalServiceTests {
                 .assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(AssertionFailedError.class),
                         message(m -> m.startsWith("Port " + SEEN.get("port") + " (TCP) is still in use 0s after service"
                                 + " 'leaky' was stopped at the end of test " + LeakyStopTestCase.class.getName()
-                                + " > test(): something listens on it.")
+                                + " > test(): something listens on it or has it bound.")
                                 && m.contains("It was reserved for service 'leaky'."))));
 
         closeWhatFixturesLeftOpen();
@@ -126,7 +134,8 @@ class LocalServiceTests {
                         + " code 3 before it listened on port \\d+ \\(after \\d+m?s\\)\\. Its last output:\\R"
                         + "(  starting up\\R  fatal: configuration is broken|  fatal: configuration is broken\\R"
                         + "  starting up)\\RA service must keep running and listen on 127.0.0.1 \\(or 0.0.0.0\\) at the"
-                        + " port it was given."))));
+                        + " port it was given; a server that puts itself in the background must be run in the"
+                        + " foreground."))));
         assertThat(EVENTS).isEmpty();
     }
 
@@ -187,6 +196,47 @@ class LocalServiceTests {
         }
     }
 
+    @Test
+    void stopsAServerThatPutItselfInTheBackground() {
+        localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(BackgroundServerTestCase.class)
+                .assertStatistics(stats -> stats.succeeded(1));
+    }
+
+    @Test
+    void reportsAStopActionThatThrowsAndStillReleasesThePort() {
+        localPortTestKit().tests(ThrowingStopTestCase.class).assertThatEvents().haveExactly(1, finishedWithFailure(
+                instanceOf(IllegalStateException.class), message(m -> m.matches("Service 'stuck' on port \\d+ could not"
+                        + " be stopped: its stop action threw java.io.IOException: stuck"))));
+        assertThat(Held.byLocalport((int) SEEN.get("port"))).isFalse();
+    }
+
+    @Test
+    void runsAnInstanceFieldServiceOnceForAPerClassInstance() {
+        localPortTestKit().sequential().tests(PerClassInstanceServiceTestCase.class)
+                .assertStatistics(stats -> stats.succeeded(2));
+
+        assertThat(EVENTS).containsExactly("start", "test", "test", "stop");
+    }
+
+    @Test
+    void refusesAPerTestServiceWhosePortNameTheClassHolds() {
+        localPortTestKit().tests(ClassHeldNameTestCase.class).assertThatEvents().haveExactly(1, finishedWithFailure(
+                instanceOf(org.junit.jupiter.api.extension.ExtensionConfigurationException.class),
+                message(m -> m.startsWith("Service 'web' runs for test " + ClassHeldNameTestCase.class.getName()
+                        + " > test(), but the port named 'web' is held for class " + ClassHeldNameTestCase.class.getName()
+                        + ", by parameter 'web' of ClassHeldNameTestCase.beforeAll(int)."))));
+        assertThat(EVENTS).isEmpty();
+    }
+
+    @Test
+    void refusesOneServiceObjectForTwoClassesAtOnce() {
+        localPortTestKit().execute(SharingClassA.class, SharingClassB.class).containerEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(message("LocalService 'shared' already runs for class "
+                        + SharingClassA.class.getName() + ", so it cannot also run for " + SharingClassB.class.getName()
+                        + ". One LocalService object serves one test class and its @Nested classes: give each class"
+                        + " its own, for example from a static factory method.")));
+    }
+
     /** Listens while it runs; stopping closes it. */
     record Server(ServerSocket socket) implements AutoCloseable {
         static Server on(LocalService.ServicePort port) throws IOException {
@@ -201,7 +251,7 @@ class LocalServiceTests {
 
     static class PerTestServiceTestCase {
         @RegisterExtension
-        final LocalService<Server> server = LocalService.start("server", port -> {
+        final LocalService<Server> server = LocalService.of("server", port -> {
             EVENTS.add("start");
             return Server.on(port);
         }, service -> {
@@ -231,7 +281,7 @@ class LocalServiceTests {
 
     static class FailingTestCase {
         @RegisterExtension
-        final LocalService<Server> server = LocalService.start("server", port -> {
+        final LocalService<Server> server = LocalService.of("server", port -> {
             EVENTS.add("start");
             return Server.on(port);
         }, service -> {
@@ -247,9 +297,122 @@ class LocalServiceTests {
         }
     }
 
+    /** The shell starts the server in the background and exits: the server must still be stopped. */
+    static class BackgroundServerTestCase {
+        @RegisterExtension
+        final LocalService<Process> background = LocalService.process("background", port -> new ProcessBuilder("sh", "-c",
+                String.join(" ", ServerMain.command("listen", String.valueOf(port.number())).command())
+                        + " & sleep 1"));
+
+        @Test
+        void test() {
+            assertThat(Held.eventually(() -> !background.service().isAlive(), Duration.ofSeconds(30)))
+                    .as("the shell has exited, leaving the server to run by itself").isTrue();
+            assertThat(background.service().exitValue()).isZero();
+        }
+    }
+
+    static class ThrowingStopTestCase {
+        @RegisterExtension
+        final LocalService<Server> stuck = LocalService.of("stuck", Server::on, server -> {
+            SEEN.put("port", server.socket().getLocalPort());
+            server.close();
+            throw new IOException("stuck");
+        });
+
+        @Test
+        void test() {
+        }
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class PerClassInstanceServiceTestCase {
+        @RegisterExtension
+        final LocalService<Server> server = LocalService.of("server", port -> {
+            EVENTS.add("start");
+            return Server.on(port);
+        }, service -> {
+            EVENTS.add("stop");
+            service.close();
+        });
+
+        @Test
+        void one() {
+            EVENTS.add("test");
+        }
+
+        @Test
+        void two() {
+            EVENTS.add("test");
+        }
+    }
+
+    static class ClassHeldNameTestCase {
+        @RegisterExtension
+        final LocalService<Server> web = LocalService.of("web", port -> {
+            EVENTS.add("start");
+            return Server.on(port);
+        });
+
+        @BeforeAll
+        static void beforeAll(@LocalPort("web") int web) {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    static final class Sharing {
+        static final LocalService<Server> SHARED = LocalService.of("shared", Server::on);
+        static final CountDownLatch A_RUNNING = new CountDownLatch(1);
+        static final CountDownLatch B_DONE = new CountDownLatch(1);
+
+        private Sharing() {
+        }
+    }
+
+    static class SharingClassA {
+        @RegisterExtension
+        static final LocalService<Server> shared = Sharing.SHARED;
+
+        @Test
+        void test() throws InterruptedException {
+            Sharing.A_RUNNING.countDown();
+            assertThat(Sharing.B_DONE.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Starts only once class A runs its test, and lets A finish once it is done. */
+    static class SharingClassB {
+        @RegisterExtension
+        @Order(1)
+        static final Extension gate = new Gate();
+
+        @RegisterExtension
+        @Order(2)
+        static final LocalService<Server> shared = Sharing.SHARED;
+
+        @Test
+        void test() {
+        }
+
+        static final class Gate implements BeforeAllCallback, AfterAllCallback {
+            @Override
+            public void beforeAll(ExtensionContext context) throws InterruptedException {
+                assertThat(Sharing.A_RUNNING.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+
+            @Override
+            public void afterAll(ExtensionContext context) {
+                Sharing.B_DONE.countDown();
+            }
+        }
+    }
+
     static class PerClassServiceTestCase {
         @RegisterExtension
-        static final LocalService<Server> server = LocalService.start("server", port -> {
+        static final LocalService<Server> server = LocalService.of("server", port -> {
             EVENTS.add("start");
             return Server.on(port);
         }, service -> {
@@ -286,7 +449,7 @@ class LocalServiceTests {
 
     static class ThrowingStartTestCase {
         @RegisterExtension
-        final LocalService<Server> broken = LocalService.start("broken", port -> {
+        final LocalService<Server> broken = LocalService.of("broken", port -> {
             throw new IOException("no config");
         });
 
@@ -298,7 +461,7 @@ class LocalServiceTests {
 
     static class NeverListensTestCase {
         @RegisterExtension
-        final LocalService<String> mute = LocalService.start("mute", port -> {
+        final LocalService<String> mute = LocalService.of("mute", port -> {
             EVENTS.add("start");
             SEEN.put("port", port.number());
             return "not a server";
@@ -312,7 +475,7 @@ class LocalServiceTests {
 
     static class LeakyStopTestCase {
         @RegisterExtension
-        final LocalService<Server> leaky = LocalService.start("leaky", port -> {
+        final LocalService<Server> leaky = LocalService.of("leaky", port -> {
             SEEN.put("port", port.number());
             Server server = Server.on(port);
             LEFT_OPEN.add(server.socket());
@@ -329,7 +492,7 @@ class LocalServiceTests {
     /** The frontend is declared first but is configured with the backend's port. */
     static class DependentServicesTestCase {
         @RegisterExtension
-        final LocalService<Server> frontend = LocalService.start("frontend", port -> {
+        final LocalService<Server> frontend = LocalService.of("frontend", port -> {
             EVENTS.add("start frontend");
             SEEN.put("frontend's backend", port.portOf("backend"));
             return Server.on(port);
@@ -339,7 +502,7 @@ class LocalServiceTests {
         });
 
         @RegisterExtension
-        final LocalService<Server> backend = LocalService.start("backend", port -> {
+        final LocalService<Server> backend = LocalService.of("backend", port -> {
             EVENTS.add("start backend");
             return Server.on(port);
         }, service -> {
@@ -355,10 +518,10 @@ class LocalServiceTests {
 
     static class ParallelServicesTestCase {
         @RegisterExtension
-        final LocalService<Server> first = LocalService.start("first", Server::on);
+        final LocalService<Server> first = LocalService.of("first", Server::on);
 
         @RegisterExtension
-        final LocalService<Server> second = LocalService.start("second", Server::on);
+        final LocalService<Server> second = LocalService.of("second", Server::on);
 
         @RepeatedTest(20)
         void test() throws IOException {

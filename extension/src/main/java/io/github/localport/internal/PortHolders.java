@@ -1,8 +1,6 @@
 package io.github.localport.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,52 +21,68 @@ import io.github.localport.Protocol;
  * Names who holds a port, where the OS lets us see it: on Linux, the sockets bound to the port
  * ({@code /proc/net/tcp}, {@code tcp6}, {@code udp}, {@code udp6}), the processes whose open
  * files include those sockets ({@code /proc/PID/fd}), and the process that holds a lock file
- * ({@code /proc/locks}). Elsewhere, or for another user's processes, it says the holder is not
- * visible. Only failure messages use it, and each look is bounded in time.
+ * ({@code /proc/locks}). Only failure messages use it, and each look is bounded in time.
  */
 final class PortHolders {
 
     private static final Path PROC = Path.of("/proc");
-    private static final String TCP_LISTEN = "0A";
+    private static final String TCP_TIME_WAIT = "06";
     private static final Duration SCAN_BUDGET = Duration.ofSeconds(2);
     private static final int MAX_COMMAND_LINE = 200;
     private static final Set<String> CLASS_PATH_OPTIONS = Set.of("-cp", "-classpath", "--class-path");
-    private static final long OWN_PID = ProcessHandle.current().pid();
 
-    private PortHolders() {
+    private final Path proc;
+    private final long ownPid;
+
+    PortHolders(Path proc, long ownPid) {
+        this.proc = proc;
+        this.ownPid = ownPid;
     }
 
     /**
-     * Who listens on the port (for UDP: has it bound), for a message: for example
-     * {@code pid 4242 (redis-server --port 61234)}, or {@code this JVM (pid 17); threads in
-     * accept: "server-1"}, or why it is not visible.
+     * Who has the port bound (TCP sockets in TIME_WAIT aside), for a message: for example
+     * {@code pid 4242 (redis-server --port 61234)}, or {@code this JVM (pid 17, the test's own
+     * process)}; empty where the OS shows no socket on the port or does not tell.
      */
-    static String ofSocket(int port, Protocol protocol) {
-        if (!Files.isDirectory(PROC.resolve("net"))) {
-            return "holder not visible on " + System.getProperty("os.name");
-        }
-        Map<String, String> inodeToUid = socketInodes(port, protocol);
-        if (inodeToUid.isEmpty()) {
-            return "holder not visible (no socket on the port in /proc/net)";
-        }
-        Map<String, Long> owners = processesOwning(inodeToUid.keySet());
-        List<String> holders = new ArrayList<>();
-        for (Map.Entry<String, String> socket : inodeToUid.entrySet()) {
-            Long pid = owners.get(socket.getKey());
-            holders.add(pid == null ? "a process this user cannot see (socket owned by uid " + socket.getValue() + ")"
-                    : describeProcess(pid));
-        }
-        return holders.stream().distinct().collect(Collectors.joining("; "));
+    static Optional<String> ofSocket(int port, Protocol protocol) {
+        return new PortHolders(PROC, ProcessHandle.current().pid()).socketHolders(port, protocol);
     }
 
     /** Which process holds the lock on a lock file, from /proc/locks, or an empty Optional. */
     static Optional<String> ofLockFile(Path lockFile) {
+        return new PortHolders(PROC, ProcessHandle.current().pid()).lockHolder(lockFile);
+    }
+
+    Optional<String> socketHolders(int port, Protocol protocol) {
+        Map<String, String> inodeToUid = socketInodes(port, protocol);
+        if (inodeToUid.isEmpty()) {
+            return Optional.empty();
+        }
+        long deadline = System.nanoTime() + SCAN_BUDGET.toNanos();
+        Map<String, Long> owners = processesOwning(inodeToUid.keySet(), deadline);
+        boolean outOfTime = System.nanoTime() > deadline;
+        List<String> holders = new ArrayList<>();
+        inodeToUid.forEach((inode, uid) -> {
+            Long pid = owners.get(inode);
+            holders.add(pid != null ? describeProcess(pid)
+                    : outOfTime ? "a process not found within " + Durations.format(SCAN_BUDGET) + " (socket owned by uid"
+                            + " " + uid + ")"
+                            : "a process this user cannot see (socket owned by uid " + uid + ")");
+        });
+        return Optional.of(holders.stream().distinct().collect(Collectors.joining("; ")));
+    }
+
+    Optional<String> lockHolder(Path lockFile) {
         try {
+            long device = ((Number) Files.getAttribute(lockFile, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
             Object inode = Files.getAttribute(lockFile, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-            for (String line : readLines(PROC.resolve("locks"))) {
+            // As /proc/locks writes it: major and minor device numbers in hex, then the inode.
+            String file = String.format("%02x:%02x:%s", (device >>> 8) & 0xfff | (device >>> 32) & ~0xfffL,
+                    device & 0xff | (device >>> 12) & ~0xffL, inode);
+            for (String line : readLines(proc.resolve("locks"))) {
+                // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 0 EOF"; blocked waiters are "1: -> POSIX ..."
                 String[] fields = line.strip().split("\\s+");
-                // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 0 EOF"
-                if (fields.length >= 6 && fields[5].endsWith(":" + inode)) {
+                if (fields.length >= 6 && !fields[1].equals("->") && fields[5].equals(file)) {
                     return Optional.of(describeProcess(Long.parseLong(fields[4])));
                 }
             }
@@ -80,7 +94,7 @@ final class PortHolders {
     }
 
     /** Socket inodes bound to the port, with the uid that owns each. */
-    private static Map<String, String> socketInodes(int port, Protocol protocol) {
+    private Map<String, String> socketInodes(int port, Protocol protocol) {
         Map<String, String> inodes = new LinkedHashMap<>();
         String hexPort = String.format(":%04X", port);
         List<String> tables = new ArrayList<>();
@@ -91,12 +105,11 @@ final class PortHolders {
             tables.addAll(List.of("udp", "udp6"));
         }
         for (String table : tables) {
-            boolean tcp = table.startsWith("tcp");
-            for (String line : readLines(PROC.resolve("net").resolve(table))) {
-                String[] fields = line.strip().split("\\s+");
+            for (String line : readLines(proc.resolve("net").resolve(table))) {
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                String[] fields = line.strip().split("\\s+");
                 if (fields.length > 9 && fields[1].toUpperCase(Locale.ROOT).endsWith(hexPort)
-                        && (!tcp || fields[3].equals(TCP_LISTEN)) && !fields[9].equals("0")) {
+                        && !(table.startsWith("tcp") && fields[3].equals(TCP_TIME_WAIT)) && !fields[9].equals("0")) {
                     inodes.put(fields[9], fields[7]);
                 }
             }
@@ -104,14 +117,18 @@ final class PortHolders {
         return inodes;
     }
 
-    /** Finds the processes whose open files include these sockets; bounded by a time budget. */
-    private static Map<String, Long> processesOwning(Set<String> inodes) {
+    /** Finds the processes whose open files include these sockets, own process first, until the deadline. */
+    private Map<String, Long> processesOwning(Set<String> inodes, long deadline) {
         Map<String, Long> owners = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + SCAN_BUDGET.toNanos();
         List<Long> pids = new ArrayList<>();
-        pids.add(OWN_PID); // the usual holder: a server the test forgot to stop
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, "[0-9]*")) {
-            processes.forEach(process -> pids.add(Long.parseLong(process.getFileName().toString())));
+        pids.add(ownPid); // the usual holder: a server the test forgot to stop
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, "[0-9]*")) {
+            for (Path process : processes) {
+                long pid = Long.parseLong(process.getFileName().toString());
+                if (pid != ownPid) {
+                    pids.add(pid);
+                }
+            }
         }
         catch (IOException | RuntimeException e) {
             return owners;
@@ -120,14 +137,11 @@ final class PortHolders {
             if (owners.size() == inodes.size() || System.nanoTime() > deadline) {
                 break;
             }
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve(Long.toString(pid)).resolve("fd"))) {
                 for (Path fd : fds) {
                     String target = readLink(fd);
-                    if (target.startsWith("socket:[")) {
-                        String inode = target.substring(8, target.length() - 1);
-                        if (inodes.contains(inode)) {
-                            owners.putIfAbsent(inode, pid);
-                        }
+                    if (target.startsWith("socket:[") && inodes.contains(target.substring(8, target.length() - 1))) {
+                        owners.putIfAbsent(target.substring(8, target.length() - 1), pid);
                     }
                 }
             }
@@ -138,17 +152,16 @@ final class PortHolders {
         return owners;
     }
 
-    private static String describeProcess(long pid) {
-        String commandLine = commandLine(pid);
-        if (pid != OWN_PID) {
-            return "pid " + pid + " (" + commandLine + ")";
+    private String describeProcess(long pid) {
+        if (pid != ownPid) {
+            return "pid " + pid + " (" + commandLine(pid) + ")";
         }
         String acceptors = Thread.getAllStackTraces().entrySet().stream()
                 .filter(thread -> inAccept(thread.getValue()))
                 .map(thread -> "'" + thread.getKey().getName() + "'")
                 .collect(Collectors.joining(", "));
         return "this JVM (pid " + pid + ", the test's own process)"
-                + (acceptors.isEmpty() ? "" : "; threads blocked in accept: " + acceptors);
+                + (acceptors.isEmpty() ? "" : "; its threads blocked in accept, on this or another port: " + acceptors);
     }
 
     private static boolean inAccept(StackTraceElement[] stack) {
@@ -162,9 +175,9 @@ final class PortHolders {
     }
 
     /** The command line, with a Java class path elided: the main class is what identifies a JVM. */
-    private static String commandLine(long pid) {
-        try (InputStream in = Files.newInputStream(PROC.resolve(Long.toString(pid)).resolve("cmdline"))) {
-            String[] args = new String(in.readNBytes(65536), StandardCharsets.UTF_8).split("\0");
+    private String commandLine(long pid) {
+        try {
+            String[] args = ProcFile.read(proc.resolve(Long.toString(pid)).resolve("cmdline")).split("\0");
             for (int i = 1; i < args.length; i++) {
                 if (CLASS_PATH_OPTIONS.contains(args[i - 1]) && args[i].length() > 40) {
                     args[i] = "...";
@@ -178,7 +191,7 @@ final class PortHolders {
         catch (IOException | RuntimeException e) {
             // fall through
         }
-        return ProcessHandle.of(pid).flatMap(handle -> handle.info().command()).orElse("command line not visible");
+        return "command line not visible";
     }
 
     private static String readLink(Path link) {

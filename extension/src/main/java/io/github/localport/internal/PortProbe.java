@@ -14,6 +14,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.github.localport.Protocol;
@@ -103,21 +104,45 @@ final class PortProbe {
     }
 
     private static boolean canBindAll(int port, boolean tcp, boolean reuseAddress) {
-        if (LINUX) {
-            return canBind(null, port, tcp, reuseAddress);
+        return bindFailure(port, tcp, reuseAddress).isEmpty();
+    }
+
+    /**
+     * Why a server that does not set SO_REUSEADDR could not bind the port now ("Address already
+     * in use", "Permission denied"), for messages; empty if it could.
+     */
+    static Optional<String> bindError(int port, Protocol protocol) {
+        Optional<IOException> failure = protocol != Protocol.UDP ? bindFailure(port, true, false) : Optional.empty();
+        if (failure.isEmpty() && protocol != Protocol.TCP) {
+            failure = bindFailure(port, false, false);
         }
-        return SPECIFIC_ADDRESSES.stream().allMatch(address -> canBind(address, port, tcp, reuseAddress));
+        return failure.map(IOException::getMessage);
+    }
+
+    private static Optional<IOException> bindFailure(int port, boolean tcp, boolean reuseAddress) {
+        if (LINUX) {
+            return bindFailure(null, port, tcp, reuseAddress);
+        }
+        return SPECIFIC_ADDRESSES.stream().map(address -> bindFailure(address, port, tcp, reuseAddress))
+                .flatMap(Optional::stream).findFirst();
+    }
+
+    private static boolean canBind(InetAddress address, int port, boolean tcp, boolean reuseAddress) {
+        return bindFailure(address, port, tcp, reuseAddress).isEmpty();
     }
 
     /** {@code address} null: the wildcard of the JDK's default stack, dual-stack [::] where IPv6 is on. */
-    private static boolean canBind(InetAddress address, int port, boolean tcp, boolean reuseAddress) {
+    private static Optional<IOException> bindFailure(InetAddress address, int port, boolean tcp, boolean reuseAddress) {
         try (NetworkChannel channel = open(address, tcp)) {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
             channel.bind(new InetSocketAddress(address, port));
-            return true;
+            return Optional.empty();
         }
-        catch (IOException | UnsupportedOperationException e) {
-            return false; // in use, or refused for another reason (an excluded range): not ours to use
+        catch (IOException e) {
+            return Optional.of(e); // in use, or refused for another reason (an excluded range): not ours to use
+        }
+        catch (UnsupportedOperationException e) {
+            return Optional.of(new IOException(e.getMessage(), e));
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.channels.NetworkChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -301,14 +302,22 @@ public final class PortRegistry {
                 Path lockFile = directory.path().resolve(port + ".lock");
                 return "another JVM or user holds it through localport, "
                         + PortHolders.ofLockFile(lockFile).map(holder -> "held by " + holder)
-                                .orElse("holder not visible")
+                                .orElse("holder not visible to this user")
                         + " (lock file " + lockFile + ")";
             }
             if (lockFailures > 0) {
                 return "its lock file failed (" + firstLockFailure + ")";
             }
-            return "it is in use by a program that does not use localport, held by "
-                    + PortHolders.ofSocket(port, request.protocol());
+            Optional<String> holder = PortHolders.ofSocket(port, request.protocol());
+            if (holder.isPresent()) {
+                return "it is in use by a program that does not use localport, held by " + holder.get();
+            }
+            if (PortProbe.isReleased(port, request.protocol())) {
+                return "only sockets in TIME_WAIT are left on it, from connections a server closed there in the last"
+                        + " minute or so, and a dead port cannot be bound beside them";
+            }
+            return "the OS refuses to bind it (" + PortProbe.bindError(port, request.protocol())
+                    .orElse("it can be bound now: try again") + ")";
         }
     }
 }

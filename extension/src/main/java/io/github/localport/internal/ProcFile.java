@@ -17,7 +17,7 @@ final class ProcFile {
 
     static String read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

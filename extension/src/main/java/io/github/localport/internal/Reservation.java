@@ -27,7 +27,6 @@ final class Reservation implements ReservedPort, ScopedResource {
     private final String scope;
     private final Settings settings;
     private final AtomicBoolean held = new AtomicBoolean(true);
-    private volatile boolean leakReported;
 
     Reservation(int port, PortLock lock, NetworkChannel blocker, PortRequest request, String scope,
             Settings settings) {
@@ -99,10 +98,22 @@ final class Reservation implements ReservedPort, ScopedResource {
 
     @Override
     public void close() {
+        close("the end of " + scope, "Stop what was started on the port before the scope ends (in a finally block,"
+                + " @AfterEach or @AfterAll)");
+    }
+
+    /**
+     * Checks, under the leak policy, that nothing uses the port any more, polling for up to the
+     * grace period, then releases it in every case. Closing again does nothing.
+     *
+     * @param after what should have freed the port, for the message ("the end of test ...")
+     * @param advice what to do about a leak, for the message
+     */
+    void close(String after, String advice) {
         if (held.compareAndSet(true, false)) {
             PortProbe.closeQuietly(blocker);
             try {
-                checkReleased("the end of " + scope);
+                checkReleased(after, advice);
             }
             finally {
                 PortRegistry.release(port, lock);
@@ -110,26 +121,18 @@ final class Reservation implements ReservedPort, ScopedResource {
         }
     }
 
-    /**
-     * Checks, under the leak policy, that nothing uses the port any more, polling for up to the
-     * grace period. A leak is reported once: later checks of the same port pass.
-     *
-     * @param after what should have freed the port, for the message ("the end of test ...")
-     */
-    void checkReleased(String after) {
-        if (settings.leakPolicy() == Settings.LeakPolicy.OFF || leakReported
+    private void checkReleased(String after, String advice) {
+        if (settings.leakPolicy() == Settings.LeakPolicy.OFF
                 || Poll.until(() -> PortProbe.isReleased(port, protocol()), settings.leakGrace())) {
             return;
         }
-        leakReported = true;
-        String holds = protocol() == Protocol.UDP ? "has it bound" : "listens on it";
         String message = String.format("Port %d (%s) is still in use %s after %s: something %s."
                 + "%nHeld by: %s."
                 + "%nIt was reserved for %s."
-                + "%nStop what was started on the port before the scope ends (in a finally block, @AfterEach or"
-                + " @AfterAll), give it longer with configuration parameter '%s', or set '%s' to warn or off.",
-                port, protocol(), Durations.format(settings.leakGrace()), after, holds,
-                PortHolders.ofSocket(port, protocol()), request.declaration(),
+                + "%n%s, give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                port, protocol(), Durations.format(settings.leakGrace()), after,
+                protocol() == Protocol.UDP ? "has it bound" : "listens on it or has it bound",
+                PortHolders.ofSocket(port, protocol()).orElse("holder not visible"), request.declaration(), advice,
                 LEAK_GRACE_PROPERTY_NAME, LEAK_POLICY_PROPERTY_NAME);
         if (settings.leakPolicy() == Settings.LeakPolicy.FAIL) {
             throw new AssertionFailedError(message);

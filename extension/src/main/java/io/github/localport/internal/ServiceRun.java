@@ -5,52 +5,42 @@ import static io.github.localport.LocalService.STARTUP_TIMEOUT_PROPERTY_NAME;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.localport.LocalService;
 import io.github.localport.Protocol;
 import io.github.localport.ReservedPort;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One run of a {@link LocalService}: started on its named port in a scope, verified to accept
  * connections, and kept in the scope's store so that the end of the scope stops it and checks
- * that its port came back.
- *
- * <p>A service object that is a {@link Process} also gets its output kept for messages, an
- * early exit noticed during start-up, and is stopped with its whole process tree if the JVM
- * exits first.
+ * that its port came back. A service object that is a {@link Process} is a
+ * {@link ServiceProcess}: its output is kept, an early exit ends the start-up wait, and its
+ * whole process tree is stopped after the stop action.
  *
  * @param <S> the type of the service object
  */
 public final class ServiceRun<S> implements ScopedResource {
 
-    private static final Duration PROCESS_STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration PROCESS_KILL_TIMEOUT = Duration.ofSeconds(5);
-    private static final Set<Process> LIVE_PROCESSES = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ServiceRun::killLiveProcesses, "localport-process-reaper"));
-    }
-
     private final String name;
+    private final ExtensionContext owner;
     private final Reservation port;
     private final S service;
     private final LocalService.Stopper<? super S> stopper;
-    private final ProcessOutput output;
+    private final ServiceProcess process;
     private final Runnable onClose;
+    private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private ServiceRun(String name, Reservation port, S service, LocalService.Stopper<? super S> stopper,
-            ProcessOutput output, Runnable onClose) {
+    private ServiceRun(String name, ExtensionContext owner, Reservation port, S service,
+            LocalService.Stopper<? super S> stopper, ServiceProcess process, Runnable onClose) {
         this.name = name;
+        this.owner = owner;
         this.port = port;
         this.service = service;
         this.stopper = stopper;
-        this.output = output;
+        this.process = process;
         this.onClose = onClose;
     }
 
@@ -65,20 +55,39 @@ public final class ServiceRun<S> implements ScopedResource {
             LocalService.Stopper<? super S> stopper, Duration timeout, ExtensionContext context, Runnable onClose) {
         PortScope scope = PortScope.of(context);
         Reservation port = scope.portFor(new PortRequest(name, Protocol.TCP, "service '" + name + "'"));
-        Duration startupTimeout = timeout != null ? timeout : port.settings().startupTimeout();
+        if (!port.scope().equals(scope.label())) {
+            throw new ExtensionConfigurationException(String.format("Service '%s' runs for %s, but the port named"
+                    + " '%s' is held for %s, by %s. A service needs a port of its own scope, or tests running at once"
+                    + " would start it twice on one port: give the service another name, or declare it where that"
+                    + " port is held.", name, scope.label(), name, port.scope(), port.request().declaration()));
+        }
+        S service = callStarter(name, starter, port, scope);
+        ServiceRun<S> run = new ServiceRun<>(name, context, port, service, stopper,
+                ServiceProcess.of(service, name, port.settings().echoProcessOutput()), onClose);
+        run.awaitListening(timeout != null ? timeout : port.settings().startupTimeout());
+        scope.keep(run, run);
+        return run;
+    }
+
+    private static <S> S callStarter(String name, LocalService.Starter<? extends S> starter, Reservation port,
+            PortScope scope) {
         S service;
         try {
             service = starter.start(new View(port, scope, name));
         }
         catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new IllegalStateException(String.format("Service '%s' could not start on port %d: its start action"
                     + " threw %s", name, port.number(), e), e);
         }
-        ServiceRun<S> run = new ServiceRun<>(name, port, service, stopper,
-                ProcessOutput.of(service, name, port.settings().echoProcessOutput()), onClose);
-        run.awaitListening(startupTimeout);
-        scope.keep(run, run);
-        return run;
+        if (service == null) {
+            throw new IllegalStateException(String.format("Service '%s' could not start on port %d: its start action"
+                    + " returned null. Return the started service (for a process, the Process), so that it can be"
+                    + " stopped.", name, port.number()));
+        }
+        return service;
     }
 
     public S service() {
@@ -89,24 +98,44 @@ public final class ServiceRun<S> implements ScopedResource {
         return port;
     }
 
+    /** Whether this run was started for exactly this context. */
+    public boolean isOwnedBy(ExtensionContext context) {
+        return owner == context;
+    }
+
+    /** Whether this run serves the context: it runs for that context or one that encloses it. */
+    public boolean serves(ExtensionContext context) {
+        for (ExtensionContext scope = context; scope != null; scope = scope.getParent().orElse(null)) {
+            if (scope == owner) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The scope the run belongs to, for messages. */
+    public String scope() {
+        return port.scope();
+    }
+
     private void awaitListening(Duration timeout) {
         long started = System.nanoTime();
-        Process process = output == null ? null : output.process();
-        Poll.until(() -> port.isListening() || process != null && !process.isAlive(), timeout);
+        Poll.until(() -> port.isListening() || exited(), timeout);
         if (port.isListening()) {
             return;
         }
         String waited = Durations.format(Duration.ofNanos(System.nanoTime() - started));
-        IllegalStateException failure = new IllegalStateException(process != null && !process.isAlive()
+        IllegalStateException failure = new IllegalStateException(exited()
                 ? String.format("Service '%s' exited with code %d before it listened on port %d (after %s).%s"
-                        + "%nA service must keep running and listen on 127.0.0.1 (or 0.0.0.0) at the port it was given.",
-                        name, process.exitValue(), port.number(), waited, output.describeLastLines())
+                        + "%nA service must keep running and listen on 127.0.0.1 (or 0.0.0.0) at the port it was given;"
+                        + " a server that puts itself in the background must be run in the foreground.",
+                        name, process.process().exitValue(), port.number(), waited, process.describeLastLines())
                 : String.format("Service '%s' did not listen on port %d within %s: nothing accepted a TCP connection"
                         + " on 127.0.0.1 or [::1].%s%nCheck that it listens on 127.0.0.1 (or 0.0.0.0) at the port it"
                         + " was given, or give it longer with startupTimeout(Duration) or configuration parameter"
                         + " '%s'.",
-                        name, port.number(), waited, process == null ? ""
-                                : " Its process (pid " + process.pid() + ") is still running." + output.describeLastLines(),
+                        name, port.number(), waited, process == null ? "" : " Its process (pid "
+                                + process.process().pid() + ") is still running." + process.describeLastLines(),
                         STARTUP_TIMEOUT_PROPERTY_NAME));
         try {
             stop();
@@ -117,9 +146,21 @@ public final class ServiceRun<S> implements ScopedResource {
         throw failure;
     }
 
-    /** Stops the service, then checks that its port came back. */
+    /** A process service's exit ends the wait; descendants are collected on the way. */
+    private boolean exited() {
+        if (process == null) {
+            return false;
+        }
+        process.refreshDescendants();
+        return !process.process().isAlive();
+    }
+
+    /** Stops the service, then checks that its port came back and releases it. Closing again does nothing. */
     @Override
     public void close() {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
         try {
             stop();
         }
@@ -130,58 +171,20 @@ public final class ServiceRun<S> implements ScopedResource {
         finally {
             onClose.run();
         }
-        port.checkReleased("service '" + name + "' was stopped at the end of " + port.scope());
+        port.close("service '" + name + "' was stopped at the end of " + port.scope(), "Make the stop action of"
+                + " service '" + name + "' return only once the service has closed its listener");
     }
 
+    /** The stop action; then, for a process, its whole tree, whatever the stop action did. */
     private void stop() throws Exception {
         try {
             stopper.stop(service);
         }
         finally {
-            if (output != null) {
-                output.close();
+            if (process != null) {
+                process.stop();
             }
         }
-    }
-
-    /**
-     * Stops a process and every process it started: SIGTERM to all, then, after 10 s, SIGKILL
-     * to what is left. Descendants are collected first, because once their parent is gone they
-     * can no longer be found from it.
-     *
-     * @throws IllegalStateException if some process is still alive after SIGKILL
-     */
-    public static void stopProcess(Process process) {
-        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
-        tree.forEach(ProcessHandle::destroy);
-        if (Poll.until(() -> tree.stream().noneMatch(ProcessHandle::isAlive), PROCESS_STOP_TIMEOUT)) {
-            return;
-        }
-        List<ProcessHandle> stubborn = tree.stream().filter(ProcessHandle::isAlive).toList();
-        PortRegistry.LOGGER.warning(() -> "Processes still alive " + Durations.format(PROCESS_STOP_TIMEOUT)
-                + " after SIGTERM were killed: " + describe(stubborn));
-        stubborn.forEach(ProcessHandle::destroyForcibly);
-        if (!Poll.until(() -> stubborn.stream().noneMatch(ProcessHandle::isAlive), PROCESS_KILL_TIMEOUT)) {
-            throw new IllegalStateException("Processes survived SIGKILL: " + describe(stubborn));
-        }
-    }
-
-    static void register(Process process) {
-        LIVE_PROCESSES.add(process);
-        process.onExit().thenRun(() -> LIVE_PROCESSES.remove(process));
-    }
-
-    private static void killLiveProcesses() {
-        for (Process process : LIVE_PROCESSES) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-    }
-
-    private static String describe(List<ProcessHandle> handles) {
-        return handles.stream().map(handle -> "pid " + handle.pid() + " ("
-                + handle.info().commandLine().orElse("command line not visible") + ")")
-                .collect(Collectors.joining(", "));
     }
 
     /** What a starter sees: its own port, and the other named ports of the scope. */

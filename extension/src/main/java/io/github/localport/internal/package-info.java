@@ -50,14 +50,18 @@
  * <h2>Services</h2>
  * {@code LocalService} is a {@code @RegisterExtension} object; its {@code beforeAll} (static
  * field) or {@code beforeEach} (instance field) calls {@link ServiceRun#start}, whichever comes
- * first. A run takes the port named after the service through {@link PortScope#portFor} (so
- * {@code @LocalPort("name")} and a sibling's {@code portOf("name")} share it), calls the
+ * first, and an enclosing scope's run serves nested ones ({@link ServiceRun#serves}); another
+ * class using the same object at the same time is refused. A run takes the port named after the
+ * service through {@link PortScope#portFor} (so {@code @LocalPort("name")} and a sibling's
+ * {@code portOf("name")} share it) and refuses one held by an enclosing scope, calls the
  * starter, and polls {@link PortProbe#isListening} up to the start-up timeout. A service object
- * that is a {@code Process} gets a {@link ProcessOutput} that drains and keeps its output and
- * lets an early exit end the wait. The run is kept in the scope's store after its port, so the
- * end of the scope stops it first ({@link ServiceRun#close}: the stop action, then
- * {@link Reservation#checkReleased}), and the port's own close finds the leak already reported.
- * A failed start stops what was started before it throws.
+ * that is a {@code Process} becomes a {@link ServiceProcess}, which drains and keeps its output,
+ * collects its descendants on every poll, ends the wait early if it exits, and after the stop
+ * action stops its whole tree. The matching {@code afterEach}/{@code afterAll} closes the run
+ * ({@link ServiceRun#close}: stop action, process tree, then
+ * {@link Reservation#close(String, String)} with a message about the service), so that a
+ * failure to stop is reported as it is; the run is also kept in the scope's store, which would
+ * close it if the callback did not run. A failed start stops what was started before it throws.
  *
  * <h2>Invariants</h2>
  * <ul>

@@ -13,6 +13,11 @@ public final class Held {
         return PortRegistry.isHeld(port, LockDirectory.at(Settings.fromSystemProperties().lockDirectory()));
     }
 
+    /** Polls the condition until it holds or the timeout passes, as localport itself polls. */
+    public static boolean eventually(java.util.function.BooleanSupplier condition, java.time.Duration timeout) {
+        return Poll.until(condition, timeout);
+    }
+
     /** Whether this machine has IPv6 loopback, for tests that bind [::1] or [::]. */
     public static boolean ipv6() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {

@@ -131,8 +131,12 @@ class OtherProcessesTests {
     @Test
     void skipsPortsTheOsRefusesForReasonsOtherThanUse(@TempDir Path temp) throws Exception {
         assumeTrue(ChildJvm.otherUserAvailable(), "runs as root with setpriv, to start a child as user nobody");
-        try (ChildJvm child = ChildJvm.startAsNobody(temp, List.of(), ProbeMain.class, "1023")) {
+        Path locks = LockDirectory.at(temp.resolve("locks")).path(); // shared, so that nobody can lock in it
+        try (ChildJvm child = ChildJvm.startAsNobody(temp, List.of("-Dlocalport.lock.dir=" + locks), ProbeMain.class,
+                "1023")) {
             assertThat(child.readLine()).isEqualTo("1023 free: false");
+            assertThat(child.readLine()).startsWith("Port 1023 (TCP) is not free for ReservedPort.reserve(1023) called at")
+                    .endsWith(": the OS refuses to bind it (Permission denied).");
         }
         assertThat(PortProbe.isFree(1023, io.github.localport.Protocol.TCP)).as("root may bind it").isTrue();
     }

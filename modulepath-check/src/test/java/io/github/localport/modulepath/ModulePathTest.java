@@ -32,7 +32,7 @@ class ModulePathTest {
 
     /** A service, registered by JUnit reading this field, on its own port for the class. */
     @RegisterExtension
-    static final LocalService<LineServer> service = LocalService.start("line", port -> LineServer.start(port.number()));
+    static final LocalService<LineServer> service = LocalService.of("line", port -> LineServer.start(port.number()));
 
     @Test
     void runsOnTheModulePath() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DatabaseSampleTest {
 
     @RegisterExtension
-    static final LocalService<Server> database = LocalService.start("h2",
+    static final LocalService<Server> database = LocalService.of("h2",
             port -> Server.createTcpServer("-tcpPort", String.valueOf(port.number()), "-ifNotExists").start(),
             Server::stop);
 

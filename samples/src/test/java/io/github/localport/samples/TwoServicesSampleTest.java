@@ -26,7 +26,7 @@ class TwoServicesSampleTest {
     static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @RegisterExtension
-    static final LocalService<HttpServer> frontend = LocalService.start("frontend", port -> {
+    static final LocalService<HttpServer> frontend = LocalService.of("frontend", port -> {
         URI backend = URI.create("http://127.0.0.1:" + port.portOf("backend") + "/greeting");
         HttpServer server = HttpServer.create(port.address(), 0);
         server.createContext("/", exchange -> reply(exchange, "frontend got: " + get(backend)));
@@ -35,7 +35,7 @@ class TwoServicesSampleTest {
     }, server -> server.stop(0));
 
     @RegisterExtension
-    static final LocalService<HttpServer> backend = LocalService.start("backend", port -> {
+    static final LocalService<HttpServer> backend = LocalService.of("backend", port -> {
         HttpServer server = HttpServer.create(port.address(), 0);
         server.createContext("/greeting", exchange -> reply(exchange, "hello from " + port.number()));
         server.start();
