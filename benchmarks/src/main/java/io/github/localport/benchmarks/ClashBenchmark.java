@@ -118,21 +118,25 @@ public final class ClashBenchmark {
         System.out.printf("Each phase: K JVMs x %d threads for %ds%s; churn %d outgoing connections/s per JVM.%n",
                 settings.threads, settings.duration.toSeconds(), settings.rounds > 1 ? ", " + settings.rounds + " rounds" : "",
                 settings.churn);
-        String format = "%-4s %-46s %11s %8s %10s %13s %12s %9s %12s%n";
-        System.out.printf(format, "JVMs", "strategy", "allocations", "clashes", "clash rate", "95% upper", "in ephemeral",
-                "failures", "connections");
+        String format = "%-4s %-46s %11s %8s %10s %10s %8s %12s %9s %12s%n";
+        System.out.printf(format, "JVMs", "strategy", "allocations", "clashes", "clash rate", "95% upper", "L/C/?",
+                "in ephemeral", "failures", "connections");
         for (Totals total : totals) {
             long allocations = total.sum[0];
             long clashes = total.sum[1];
             System.out.printf(format, total.jvms, total.strategy.label(), allocations, clashes,
                     percent(allocations == 0 ? 0 : (double) clashes / allocations),
                     percent(wilsonUpper(clashes, allocations)),
+                    total.sum[7] + "/" + total.sum[8] + "/" + (clashes - total.sum[7] - total.sum[8]),
                     percent(allocations == 0 ? 0 : (double) total.sum[2] / allocations), total.sum[3] + total.sum[6],
                     total.sum[4] + (total.sum[5] > 0 ? " (" + total.sum[5] + " failed)" : ""));
         }
         System.out.println("clash: BindException binding a server on 127.0.0.1 at the port handed out. 95% upper: Wilson"
-                + " bound of the clash rate. in ephemeral: share of ports handed out that lie in the kernel's ephemeral"
-                + " range. failures: allocations that threw, other errors. connections: outgoing connections made.");
+                + " bound of the clash rate. L/C/?: what had the port right after the clash, by /proc/net/tcp*: a"
+                + " listener (another holder's server), a connection (a client's port: connecting, established or"
+                + " TIME_WAIT), or gone/unknown. in ephemeral: share of ports handed out that lie in the kernel's"
+                + " ephemeral range. failures: allocations that threw, other errors. connections: outgoing"
+                + " connections made.");
     }
 
     private static String percent(double rate) {
@@ -229,8 +233,11 @@ public final class ClashBenchmark {
     /** One JVM of a phase. */
     static final class Worker {
 
-        /** allocations, clashes, in ephemeral range, allocation failures, connections, connection errors, other errors. */
-        static final int RESULT_FIELDS = 7;
+        /**
+         * allocations, clashes, in ephemeral range, allocation failures, connections, connection
+         * errors, other errors, clashes with a listener, clashes with a connection.
+         */
+        static final int RESULT_FIELDS = 9;
 
         private Worker() {
         }
@@ -303,6 +310,13 @@ public final class ClashBenchmark {
                 }
                 catch (BindException e) {
                     count(counts, 1);
+                    String holder = SocketTable.holderOf(allocation.port());
+                    if (holder.equals("listener")) {
+                        count(counts, 7);
+                    }
+                    else if (holder.equals("connection")) {
+                        count(counts, 8);
+                    }
                 }
             }
             catch (IOException | RuntimeException e) {
