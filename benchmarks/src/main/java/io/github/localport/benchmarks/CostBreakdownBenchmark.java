@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -53,6 +54,7 @@ public class CostBreakdownBenchmark {
     private static final String INTERNAL = "io.github.localport.internal.";
 
     private Path lockFile;
+    private FileChannel keptChannel;
     private int port;
     private Object lockDirectory;
     private Object settings;
@@ -90,6 +92,7 @@ public class CostBreakdownBenchmark {
         request = accessible(requestConstructor).newInstance("", Protocol.TCP, "a benchmark");
         reserve = lookup.unreflect(accessible(registryClass.getDeclaredMethod("reserve", requestClass, String.class,
                 settingsClass)));
+        keptChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
@@ -169,7 +172,10 @@ public class CostBreakdownBenchmark {
         }
     }
 
-    /** Inside the lock step: the rest, open the existing file, lock, unlock, close. */
+    /**
+     * Inside the lock step: the rest, open the existing file, lock, unlock, close. Also what the
+     * lock step would cost if it opened the existing file first and created it only when missing.
+     */
     @Benchmark
     public boolean jdkOpenLockUnlockClose() throws IOException {
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -189,6 +195,32 @@ public class CostBreakdownBenchmark {
             channel.bind(new InetSocketAddress(port));
             return true;
         }
+    }
+
+    // What the steps could cost: JDK calls that an optimised localport could make instead.
+
+    /** The caller as a StackFrame, formatted only when a message needs it. */
+    @Benchmark
+    public Object ideaCallerFrameFormattedLazily() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(frame -> !frame.getClassName().equals(INTERNAL + "PortRegistry")
+                        && !frame.getClassName().equals(ReservedPort.class.getName()))
+                .findFirst().orElse(null));
+    }
+
+    /** The lock file's channel kept open by the JVM between reservations: only lock and unlock. */
+    @Benchmark
+    public boolean ideaLockUnlockOnKeptChannel() throws IOException {
+        FileLock lock = keptChannel.tryLock();
+        if (lock != null) {
+            lock.release();
+        }
+        return lock != null;
+    }
+
+    @TearDown
+    public void closeKeptChannel() throws IOException {
+        keptChannel.close();
     }
 
     public static void main(String[] args) throws Exception {

@@ -8,6 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.localport.LocalPort;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -31,12 +35,14 @@ import org.openjdk.jmh.results.RunResult;
  * What {@code @LocalPort} adds to a test: the JUnit Platform launcher runs 200 empty tests, and
  * 200 empty tests that each take one {@code @LocalPort int} parameter (a port reserved before
  * the test, checked and released after it), sequentially. Scores are per test; their difference
- * is the extension's per-test overhead. Target: under 0.2 ms.
+ * is the extension's per-test overhead. Target: under 0.2 ms. A third run, one int parameter from
+ * a resolver that returns 0, splits that into what JUnit costs to resolve any parameter and what
+ * localport itself does.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.localport.benchmarks.PerTestOverheadBenchmark [JMH options]
  * </pre>
- * About 50 s; for a longer run add {@code -f 3 -wi 10 -i 10}.
+ * About 75 s; for a longer run add {@code -f 3 -wi 10 -i 10}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +58,7 @@ public class PerTestOverheadBenchmark {
     private Launcher launcher;
     private LauncherDiscoveryRequest emptyTests;
     private LauncherDiscoveryRequest oneLocalPortTests;
+    private LauncherDiscoveryRequest oneTrivialParameterTests;
 
     @Setup
     public void setUp() {
@@ -59,8 +66,10 @@ public class PerTestOverheadBenchmark {
         launcher = LauncherFactory.create();
         emptyTests = request(EmptyTest.class);
         oneLocalPortTests = request(OneLocalPortTest.class);
+        oneTrivialParameterTests = request(OneTrivialParameterTest.class);
         verify(emptyTests);
         verify(oneLocalPortTests);
+        verify(oneTrivialParameterTests);
         if (OneLocalPortTest.ports.get() != TESTS) {
             throw new IllegalStateException("Expected a port for each of " + TESTS + " tests, got "
                     + OneLocalPortTest.ports.get());
@@ -94,6 +103,15 @@ public class PerTestOverheadBenchmark {
         launcher.execute(oneLocalPortTests);
     }
 
+    /**
+     * Control: what JUnit's parameter resolution costs by itself, with a resolver that does
+     * nothing but return a number. oneLocalPortTest minus this is localport's own work.
+     */
+    @Benchmark
+    public void oneTrivialParameterTest() {
+        launcher.execute(oneTrivialParameterTests);
+    }
+
     public static class EmptyTest {
         @RepeatedTest(TESTS)
         void test() {
@@ -112,6 +130,25 @@ public class PerTestOverheadBenchmark {
         }
     }
 
+    public static class OneTrivialParameterTest {
+        @RepeatedTest(TESTS)
+        void test(@ExtendWith(Zero.class) int port) {
+        }
+    }
+
+    /** Resolves any int parameter to 0. */
+    public static class Zero implements ParameterResolver {
+        @Override
+        public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+            return parameterContext.getParameter().getType() == int.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+            return 0;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Collection<RunResult> results = JmhMain.run(PerTestOverheadBenchmark.class, args);
         RunResult empty = JmhMain.find(results, "emptyTest");
@@ -122,6 +159,12 @@ public class PerTestOverheadBenchmark {
             System.out.printf(Locale.ROOT, "%nper test: with one @LocalPort %s, empty %s: overhead %.1f ± %.1f us"
                     + " (target: under 200 us) %s%n", JmhMain.score(withPort), JmhMain.score(empty), difference, error,
                     difference < 200 ? "MET" : "MISSED");
+            RunResult trivial = JmhMain.find(results, "oneTrivialParameterTest");
+            if (trivial != null) {
+                System.out.printf(Locale.ROOT, "of which JUnit resolving any parameter (a resolver returning 0, %s):"
+                        + " %.1f us; localport's own work: %.1f us%n", JmhMain.score(trivial),
+                        JmhMain.micros(trivial) - JmhMain.micros(empty), JmhMain.micros(withPort) - JmhMain.micros(trivial));
+            }
         }
     }
 }
