@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -98,17 +99,27 @@ final class LockDirectory {
         return null;
     }
 
+    /**
+     * Opens the port's lock file, creating it if it is missing. Lock files are created once and
+     * then found on every later use, so opening comes first and creating second.
+     */
     private static FileChannel open(Path file) throws IOException {
         try {
-            FileChannel channel = FileChannel.open(file, CREATE_NEW);
-            shareWithAllUsers(file);
-            return channel;
-        }
-        catch (FileAlreadyExistsException e) {
             return openExisting(file);
+        }
+        catch (NoSuchFileException missing) {
+            try {
+                FileChannel channel = FileChannel.open(file, CREATE_NEW);
+                shareWithAllUsers(file);
+                return channel;
+            }
+            catch (FileAlreadyExistsException createdMeanwhile) {
+                return openExisting(file);
+            }
         }
     }
 
+    /** Opens an existing lock file, or returns {@code null} if it is another user's or a planted link. */
     private static FileChannel openExisting(Path file) throws IOException {
         try {
             return FileChannel.open(file, OPEN_EXISTING);

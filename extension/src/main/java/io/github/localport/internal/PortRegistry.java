@@ -112,9 +112,8 @@ public final class PortRegistry {
     }
 
     private static void logOnce(PortRange range, LockDirectory directory) {
-        String settings = "localport takes ports from " + range.describe() + ", locked in " + directory.path();
-        if (LOGGED_SETTINGS.add(settings)) {
-            LOGGER.config(settings);
+        if (LOGGED_SETTINGS.add(range + " " + directory.path())) {
+            LOGGER.config(() -> "localport takes ports from " + range.describe() + ", locked in " + directory.path());
         }
     }
 
@@ -179,11 +178,21 @@ public final class PortRegistry {
             }
         }
 
+        /**
+         * Visits every port of the range once, from a random start with a random stride that
+         * shares no factor with the range's size: ports held in a block (by another JVM, say)
+         * then cost a few extra tries, not a walk across the whole block.
+         */
         private Taken walk() {
             int size = range.size();
-            int start = ThreadLocalRandom.current().nextInt(size);
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int start = random.nextInt(size);
+            int stride = size == 1 ? 1 : 1 + random.nextInt(size - 1);
+            while (gcd(stride, size) != 1) {
+                stride = stride % (size - 1) + 1;
+            }
             for (int i = 0; i < size; i++) {
-                int port = range.first() + (start + i) % size;
+                int port = range.first() + (int) ((start + (long) i * stride) % size);
                 PortLock lock = claimAndLock(port);
                 if (lock == null) {
                     continue;
@@ -223,6 +232,10 @@ public final class PortRegistry {
             inUse++;
             release(port, lock);
             return null;
+        }
+
+        private static int gcd(int a, int b) {
+            return b == 0 ? a : gcd(b, a % b);
         }
 
         /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */

@@ -55,8 +55,15 @@ final class PortScope {
                 : "class " + testClass;
     }
 
+    /** Read once per run: configuration parameters do not change while tests run. */
     Settings settings() {
-        return Settings.from(context::getConfigurationParameter);
+        ExtensionContext.Store run = context.getRoot().getStore(LocalPortExtension.NAMESPACE);
+        Settings settings = run.get(Settings.class, Settings.class);
+        if (settings == null) {
+            settings = Settings.from(context::getConfigurationParameter);
+            run.put(Settings.class, settings);
+        }
+        return settings;
     }
 
     /** The port this scope or an enclosing one holds under the request's name, or {@code null}. */
