@@ -13,17 +13,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.reporting.ReportEntry;
 
@@ -31,20 +28,14 @@ import org.junit.platform.engine.reporting.ReportEntry;
 class DiagnosticsTests {
 
     static final Map<String, Object> SEEN = new ConcurrentHashMap<>();
-    static final List<AutoCloseable> LEFT_OPEN = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final LeftOpen LEFT_OPEN = new LeftOpen();
 
     @BeforeEach
     void clear() {
         SEEN.clear();
     }
 
-    @AfterEach
-    void closeWhatFixturesLeftOpen() throws Exception {
-        for (AutoCloseable closeable : LEFT_OPEN) {
-            closeable.close();
-        }
-        LEFT_OPEN.clear();
-    }
 
     @Test
     void namesThisJvmAndItsAcceptingThreadWhenTheTestLeaksAServer() {
@@ -79,35 +70,14 @@ class DiagnosticsTests {
 
     @Test
     void logsTheRangeAndLockDirectoryOnceAndEachReservationAtFine(@TempDir Path locks) {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.github.localport");
-        Level level = logger.getLevel();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        logger.setLevel(Level.FINE);
-        try {
+        List<LogRecord> records;
+        try (LogCapture log = new LogCapture(Level.FINE)) {
             for (int run = 1; run <= 2; run++) {
                 localPortTestKit().with(LocalPort.LOCK_DIRECTORY_PROPERTY_NAME, locks.toString())
                         .tests(NamedPortTestCase.class).assertStatistics(stats -> stats.succeeded(1));
                 SEEN.put("port" + run, SEEN.get("port"));
             }
-        }
-        finally {
-            logger.removeHandler(handler);
-            logger.setLevel(level);
+            records = log.records();
         }
         assertThat(records).filteredOn(record -> record.getLevel() == Level.CONFIG).singleElement()
                 .satisfies(record -> assertThat(record.getMessage()).startsWith("localport takes ports from ")

@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.localport.internal.Held;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -40,7 +39,8 @@ class LocalServiceTests {
 
     static final Map<String, Object> SEEN = new ConcurrentHashMap<>();
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
-    static final List<ServerSocket> LEFT_OPEN = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final LeftOpen LEFT_OPEN = new LeftOpen();
 
     @BeforeEach
     void clear() {
@@ -48,13 +48,6 @@ class LocalServiceTests {
         EVENTS.clear();
     }
 
-    @AfterEach
-    void closeWhatFixturesLeftOpen() throws IOException {
-        for (ServerSocket socket : LEFT_OPEN) {
-            socket.close();
-        }
-        LEFT_OPEN.clear();
-    }
 
     @Test
     void runsAnInstanceFieldServiceAroundEachTest() {
@@ -102,7 +95,7 @@ class LocalServiceTests {
     }
 
     @Test
-    void failsTheTestWhenTheServiceStillListensAfterItsStopAction() throws IOException {
+    void failsTheTestWhenTheServiceStillListensAfterItsStopAction() throws Exception {
         localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(LeakyStopTestCase.class)
                 .assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(AssertionFailedError.class),
                         message(m -> m.startsWith("Port " + SEEN.get("port") + " (TCP) is still in use 0s after service"
@@ -110,7 +103,7 @@ class LocalServiceTests {
                                 + " > test(): something listens on it or has it bound.")
                                 && m.contains("It was reserved for service 'leaky'."))));
 
-        closeWhatFixturesLeftOpen();
+        LEFT_OPEN.closeAll();
         assertThat(Held.byLocalport((int) SEEN.get("port"))).isFalse();
     }
 
@@ -237,6 +230,17 @@ class LocalServiceTests {
                         + " its own, for example from a static factory method.")));
     }
 
+    /** A service named "server" that records its start and stop in EVENTS. */
+    static LocalService<Server> recordingServer() {
+        return LocalService.of("server", port -> {
+            EVENTS.add("start");
+            return Server.on(port);
+        }, service -> {
+            EVENTS.add("stop");
+            service.close();
+        });
+    }
+
     /** Listens while it runs; stopping closes it. */
     record Server(ServerSocket socket) implements AutoCloseable {
         static Server on(LocalService.ServicePort port) throws IOException {
@@ -251,13 +255,7 @@ class LocalServiceTests {
 
     static class PerTestServiceTestCase {
         @RegisterExtension
-        final LocalService<Server> server = LocalService.of("server", port -> {
-            EVENTS.add("start");
-            return Server.on(port);
-        }, service -> {
-            EVENTS.add("stop");
-            service.close();
-        });
+        final LocalService<Server> server = recordingServer();
 
         @Test
         void one(@LocalPort("server") int port) throws IOException {
@@ -281,13 +279,7 @@ class LocalServiceTests {
 
     static class FailingTestCase {
         @RegisterExtension
-        final LocalService<Server> server = LocalService.of("server", port -> {
-            EVENTS.add("start");
-            return Server.on(port);
-        }, service -> {
-            EVENTS.add("stop");
-            service.close();
-        });
+        final LocalService<Server> server = recordingServer();
 
         @Test
         void test() {
@@ -328,13 +320,7 @@ class LocalServiceTests {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     static class PerClassInstanceServiceTestCase {
         @RegisterExtension
-        final LocalService<Server> server = LocalService.of("server", port -> {
-            EVENTS.add("start");
-            return Server.on(port);
-        }, service -> {
-            EVENTS.add("stop");
-            service.close();
-        });
+        final LocalService<Server> server = recordingServer();
 
         @Test
         void one() {
@@ -412,13 +398,7 @@ class LocalServiceTests {
 
     static class PerClassServiceTestCase {
         @RegisterExtension
-        static final LocalService<Server> server = LocalService.of("server", port -> {
-            EVENTS.add("start");
-            return Server.on(port);
-        }, service -> {
-            EVENTS.add("stop");
-            service.close();
-        });
+        static final LocalService<Server> server = recordingServer();
 
         @BeforeAll
         static void beforeAll() {

@@ -7,7 +7,6 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
@@ -18,26 +17,24 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.github.localport.internal.Held;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentest4j.AssertionFailedError;
 
 class ReleaseCheckTests {
 
-    static final List<Closeable> LEFT_OPEN = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final LeftOpen LEFT_OPEN = new LeftOpen();
     static final Map<String, Integer> SEEN = new ConcurrentHashMap<>();
 
     @BeforeEach
@@ -45,16 +42,8 @@ class ReleaseCheckTests {
         SEEN.clear();
     }
 
-    @AfterEach
-    void closeWhatFixturesLeftOpen() throws IOException {
-        for (Closeable closeable : LEFT_OPEN) {
-            closeable.close();
-        }
-        LEFT_OPEN.clear();
-    }
-
     @Test
-    void failsATestWhoseServerStillListensAndReleasesThePortAnyway() throws IOException {
+    void failsATestWhoseServerStillListensAndReleasesThePortAnyway() throws Exception {
         localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "100ms").tests(LeakingTestCase.class)
                 .assertStatistics(stats -> stats.failed(1))
                 .assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(AssertionFailedError.class),
@@ -64,7 +53,7 @@ class ReleaseCheckTests {
                                 && m.contains("It was reserved for parameter 'port' of LeakingTestCase.test(int).")
                                 && m.contains("'localport.leak.policy'"))));
 
-        closeWhatFixturesLeftOpen();
+        LEFT_OPEN.closeAll();
         assertThat(Held.byLocalport(SEEN.get("port"))).isFalse();
     }
 
@@ -106,32 +95,12 @@ class ReleaseCheckTests {
 
     @Test
     void onlyLogsALeakUnderTheWarnPolicy() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("io.github.localport");
-        logger.addHandler(handler);
-        logger.setUseParentHandlers(false);
-        try {
+        List<LogRecord> records;
+        try (LogCapture log = new LogCapture(Level.INFO)) {
             localPortTestKit().with(LocalPort.LEAK_POLICY_PROPERTY_NAME, "warn")
                     .with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(LeakingTestCase.class)
                     .assertStatistics(stats -> stats.succeeded(1));
-        }
-        finally {
-            logger.removeHandler(handler);
-            logger.setUseParentHandlers(true);
+            records = log.records();
         }
         assertThat(records).filteredOn(record -> record.getLevel() == Level.WARNING).singleElement()
                 .satisfies(record -> assertThat(record.getMessage()).startsWith(

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -19,36 +16,30 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.localport.internal.Held;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.Events;
 
 class ScopeTests {
 
     static final Map<String, Integer> SEEN = new ConcurrentHashMap<>();
 
-    static final List<Closeable> LEFT_OPEN = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final LeftOpen LEFT_OPEN = new LeftOpen();
 
     @BeforeEach
     void clear() {
         SEEN.clear();
     }
 
-    @AfterEach
-    void closeWhatFixturesLeftOpen() throws IOException {
-        for (Closeable closeable : LEFT_OPEN) {
-            closeable.close();
-        }
-        LEFT_OPEN.clear();
-    }
 
     @Test
     void holdsAStaticFieldPortForTheWholeClass() {
