@@ -18,7 +18,8 @@ import org.opentest4j.AssertionFailedError;
 /** One held port. Closing it checks that nothing still uses the port, then releases it. */
 final class Reservation implements ReservedPort, ScopedResource {
 
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** 127.0.0.1 itself: InetAddress.getLoopbackAddress() is [::1] under java.net.preferIPv6Addresses. */
+    private static final InetAddress LOOPBACK = ipv4Loopback();
 
     private final int port;
     private final PortLock lock;
@@ -138,6 +139,15 @@ final class Reservation implements ReservedPort, ScopedResource {
             throw new AssertionFailedError(message);
         }
         PortRegistry.LOGGER.warning(message);
+    }
+
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] { 127, 0, 0, 1 });
+        }
+        catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("127.0.0.1 is an IPv4 address", e);
+        }
     }
 
     @Override
