@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +42,7 @@ public final class ServerMain {
                 System.err.println("fatal: configuration is broken");
                 System.exit(Integer.parseInt(args[1]));
             }
-            case "sleep" -> Thread.sleep(TimeUnit.SECONDS.toMillis(LIFETIME_SECONDS));
+            case "sleep" -> new CountDownLatch(1).await(LIFETIME_SECONDS, TimeUnit.SECONDS); // runs, never listens
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
