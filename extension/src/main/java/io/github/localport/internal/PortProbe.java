@@ -36,7 +36,7 @@ final class PortProbe {
     /** Where the OS lets a wildcard bind shadow a specific one: each of these this machine has. */
     private static final List<InetAddress> SPECIFIC_ADDRESSES = LINUX ? List.of()
             : Stream.of("127.0.0.1", "0.0.0.0", "::1", "::").map(PortProbe::address)
-                    .filter(address -> canBind(address, 0, true, false)).toList();
+                    .filter(address -> bindFailure(address, 0, true, false).isEmpty()).toList();
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
     private PortProbe() {
@@ -47,7 +47,7 @@ final class PortProbe {
      * nothing listens or is bound on it, and no socket on it lingers in TIME_WAIT.
      */
     static boolean isFree(int port, Protocol protocol) {
-        return canBind(port, protocol, false);
+        return bindFailure(port, protocol, false).isEmpty();
     }
 
     /**
@@ -55,7 +55,7 @@ final class PortProbe {
      * bound). Sockets in TIME_WAIT, left by a server that did stop, do not count.
      */
     static boolean isReleased(int port, Protocol protocol) {
-        return canBind(port, protocol, BSD_REUSE_SEMANTICS);
+        return bindFailure(port, protocol, BSD_REUSE_SEMANTICS).isEmpty();
     }
 
     /**
@@ -63,7 +63,7 @@ final class PortProbe {
      * accepted; for UDP, a socket has it bound.
      */
     static boolean isListening(int port, Protocol protocol) {
-        return protocol == Protocol.UDP ? !canBind(port, Protocol.UDP, false) : acceptsConnection(port);
+        return protocol == Protocol.UDP ? bindFailure(port, Protocol.UDP, false).isPresent() : acceptsConnection(port);
     }
 
     /**
@@ -96,27 +96,19 @@ final class PortProbe {
         }
     }
 
-    private static boolean canBind(int port, Protocol protocol, boolean reuseAddress) {
-        boolean tcp = protocol != Protocol.UDP;
-        boolean udp = protocol != Protocol.TCP;
-        // UDP has no TIME_WAIT, and SO_REUSEADDR on UDP would bind beside a socket that also set it.
-        return (!tcp || canBindAll(port, true, reuseAddress)) && (!udp || canBindAll(port, false, false));
-    }
-
-    private static boolean canBindAll(int port, boolean tcp, boolean reuseAddress) {
-        return bindFailure(port, tcp, reuseAddress).isEmpty();
-    }
-
     /**
      * Why a server that does not set SO_REUSEADDR could not bind the port now ("Address already
      * in use", "Permission denied"), for messages; empty if it could.
      */
     static Optional<String> bindError(int port, Protocol protocol) {
-        Optional<IOException> failure = protocol != Protocol.UDP ? bindFailure(port, true, false) : Optional.empty();
-        if (failure.isEmpty() && protocol != Protocol.TCP) {
-            failure = bindFailure(port, false, false);
-        }
-        return failure.map(IOException::getMessage);
+        return bindFailure(port, protocol, false).map(IOException::getMessage);
+    }
+
+    /** The first bind of the probe that fails, TCP then UDP as the protocol asks, or empty. */
+    private static Optional<IOException> bindFailure(int port, Protocol protocol, boolean reuseAddress) {
+        Optional<IOException> tcp = protocol != Protocol.UDP ? bindFailure(port, true, reuseAddress) : Optional.empty();
+        // UDP has no TIME_WAIT, and SO_REUSEADDR on UDP would bind beside a socket that also set it.
+        return tcp.isPresent() || protocol == Protocol.TCP ? tcp : bindFailure(port, false, false);
     }
 
     private static Optional<IOException> bindFailure(int port, boolean tcp, boolean reuseAddress) {
@@ -125,10 +117,6 @@ final class PortProbe {
         }
         return SPECIFIC_ADDRESSES.stream().map(address -> bindFailure(address, port, tcp, reuseAddress))
                 .flatMap(Optional::stream).findFirst();
-    }
-
-    private static boolean canBind(InetAddress address, int port, boolean tcp, boolean reuseAddress) {
-        return bindFailure(address, port, tcp, reuseAddress).isEmpty();
     }
 
     /** {@code address} null: the wildcard of the JDK's default stack, dual-stack [::] where IPv6 is on. */

@@ -33,6 +33,7 @@ public final class PortRegistry {
     /** Ports this JVM holds or is about to lock, and who asked: the claim that comes before the lock file. */
     private static final Map<Integer, PortRequest> CLAIMS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
+    private static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
 
     private PortRegistry() {
     }
@@ -52,12 +53,8 @@ public final class PortRegistry {
         }
         PortRequest request = new PortRequest("", protocol, "ReservedPort.reserve(" + number + ") called at "
                 + caller());
-        Settings settings = Settings.fromSystemProperties();
-        return reserve(request, CALLER_SCOPE, new Settings(PortRange.exactly(number), settings.lockDirectory(), settings.leakPolicy(),
-                settings.leakGrace(), settings.startupTimeout(), settings.echoProcessOutput()));
+        return reserve(request, CALLER_SCOPE, Settings.fromSystemProperties().withRange(PortRange.exactly(number)));
     }
-
-    private static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
 
     private static String caller() {
         return StackWalker.getInstance().walk(frames -> frames

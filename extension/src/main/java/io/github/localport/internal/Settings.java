@@ -48,6 +48,10 @@ record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Dura
                 value(lookup, PROCESS_ECHO_PROPERTY_NAME).map(Settings::parseEcho).orElse(false));
     }
 
+    Settings withRange(PortRange other) {
+        return new Settings(other, lockDirectory, leakPolicy, leakGrace, startupTimeout, echoProcessOutput);
+    }
+
     static Settings fromSystemProperties() {
         return from(key -> Optional.ofNullable(System.getProperty(key)));
     }
