@@ -1,0 +1,358 @@
+package io.github.localport.core;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The directory of lock files shared by every JVM on the machine: one empty file per port,
+ * {@code PORT.lock}, held with an OS file lock while the port is reserved. The OS drops the
+ * lock when the JVM dies, however it dies.
+ *
+ * <h2>Against a hostile or unlucky machine</h2>
+ * <ul>
+ * <li><b>Nothing planted can block.</b> A lock file is looked at without following links and
+ * taken only if it is a regular file; it is opened for reading and writing, which does not wait
+ * even for a FIFO swapped in after the look; anything else counts as held by someone else.</li>
+ * <li><b>A lock is valid only while its path names the locked file.</b> The path's file is the
+ * same before the open and after the lock, or the lock is dropped. A tmp cleaner, a
+ * {@code rm -rf} or another user may still delete the file of a port held by a live JVM; a new
+ * file of the same name would then lock for anyone. So each lock also carries the port in its
+ * byte range (see {@link #position}), and on Linux a file this JVM has not yet seen is only taken
+ * if {@code /proc/locks} shows no other lock with that position: the old holder keeps its port.</li>
+ * <li><b>The directory is checked</b> when it is prepared, and prepared again when it was deleted:
+ * a directory every user may write to must have the sticky bit, or anyone could delete others'
+ * lock files.</li>
+ * <li><b>Two copies of localport in one JVM</b> (two class loaders) see each other's locks as
+ * {@link OverlappingFileLockException}s. Closing a channel drops every POSIX lock the process
+ * holds on the file, so such a channel is kept, one per file, and used again rather than closed
+ * while the other copy may hold the lock; open, lock and close of one file take a monitor that
+ * every copy in the JVM shares (an interned string).</li>
+ * </ul>
+ * Lock files are never deleted or written: deleting a file another JVM has locked would let a
+ * third JVM lock a new file of the same name.
+ */
+final class LockDirectory {
+
+    private static final ConcurrentMap<Path, LockDirectory> DIRECTORIES = new ConcurrentHashMap<>();
+
+    private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    /** Read and write: opening a FIFO that way does not wait for the other end. */
+    private static final Set<OpenOption> OPEN_EXISTING = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+
+    /** Like /tmp: everyone may create files, only a file's owner may delete or rename it. */
+    private static final int SHARED_STICKY_MODE = 01777;
+    private static final int STICKY = 01000;
+    private static final int WRITABLE_BY_OTHERS = 0002;
+
+    private final Path path;
+    private final long positionBase;
+    private volatile boolean prepared;
+    /** Channels this copy could not lock because another copy in this JVM held the file; never closed while it may. */
+    private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
+    /** Lock files whose lock position /proc/locks showed free of stale holders: file key and creation time. */
+    private final Set<Object> verified = ConcurrentHashMap.newKeySet();
+
+    private LockDirectory(Path path) {
+        this.path = path;
+        this.positionBase = (long) (path.toString().hashCode() & 0x7fffffff) << 16;
+    }
+
+    /** The directory at this path, prepared (created and checked) if it was not, or is missing again. */
+    static LockDirectory at(Path path) {
+        LockDirectory directory = DIRECTORIES.computeIfAbsent(path.toAbsolutePath().normalize(), LockDirectory::new);
+        if (!directory.prepared) {
+            directory.prepare();
+        }
+        return directory;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    Path file(int port) {
+        return path.resolve(port + ".lock");
+    }
+
+    /**
+     * Where in its file a port's lock lies: the port, above a number drawn from the directory's
+     * path. So {@code /proc/locks} tells which port of which directory a lock holds even after
+     * its file was deleted.
+     */
+    long position(int port) {
+        return positionBase | port;
+    }
+
+    /**
+     * Locks the port's file, or returns {@code null} if someone else holds it: another process,
+     * another copy of localport in this JVM, another user (a private file), or whoever planted
+     * something that is not a regular file.
+     *
+     * @throws ClosedByInterruptException if the thread was interrupted; nothing is held
+     * @throws IOException if the lock file could not be opened or locked for another reason,
+     *         such as too many open files or a file system without locks; nothing is held
+     */
+    PortLock tryLock(int port) throws IOException {
+        Path file = file(port);
+        synchronized (monitor(file)) {
+            BasicFileAttributes before = attributes(file);
+            if (before == null) {
+                createLockFile(file);
+                before = attributes(file);
+            }
+            if (before == null || !before.isRegularFile()) {
+                return null;
+            }
+            List<Object> identity = Arrays.asList(file, before.fileKey());
+            FileChannel channel = keptOpen.remove(identity);
+            if (channel == null) {
+                channel = openExisting(file);
+                if (channel == null) {
+                    return null;
+                }
+            }
+            return lock(port, file, channel, before, identity);
+        }
+    }
+
+    private PortLock lock(int port, Path file, FileChannel channel, BasicFileAttributes before, List<Object> identity)
+            throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock(position(port), 1, false);
+        }
+        catch (OverlappingFileLockException heldByAnotherCopy) {
+            keptOpen.put(identity, channel);
+            return null;
+        }
+        catch (IOException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        if (lock == null) {
+            closeQuietly(channel);
+            return null;
+        }
+        PortLock taken = new PortLock(this, file, channel, lock, before.fileKey());
+        if (!taken.isStillNamedByItsPath() || staleHolderExists(port, before)) {
+            release(taken);
+            return null;
+        }
+        return taken;
+    }
+
+    void release(PortLock lock) {
+        synchronized (monitor(lock.file())) {
+            try {
+                lock.lock().release();
+            }
+            catch (IOException e) {
+                // Closing the channel below drops the lock as well.
+            }
+            closeQuietly(lock.channel());
+        }
+    }
+
+    /**
+     * Whether a lock at this port's position is held on some other file, one deleted or
+     * replaced while its holder lived. Asked of {@code /proc/locks} once per lock file (a file
+     * that has passed stays clean: any later holder locks this same file); where there is no
+     * {@code /proc/locks}, nothing can be told.
+     */
+    private boolean staleHolderExists(int port, BasicFileAttributes ours) throws IOException {
+        List<Object> identity = Arrays.asList(ours.fileKey(), ours.lastModifiedTime());
+        if (ours.fileKey() == null || !ProcLocks.AVAILABLE || verified.contains(identity)) {
+            return false;
+        }
+        String inode = String.valueOf(Files.getAttribute(file(port), "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        if (ProcLocks.at(position(port)).stream().anyMatch(lock -> !lock.inode().equals(inode))) {
+            return true;
+        }
+        verified.add(identity);
+        return false;
+    }
+
+    /**
+     * One monitor per lock file for the whole JVM, whichever class loader loaded this class:
+     * string literals and interned strings are one object per JVM.
+     */
+    private static Object monitor(Path file) {
+        return ("io.github.localport lock file " + file).intern();
+    }
+
+    /** Creates a missing lock file readable and writable by every user; prepares the directory again if it was deleted. */
+    private void createLockFile(Path file) throws IOException {
+        for (int attempt = 0;; attempt++) {
+            try {
+                FileChannel.open(file, CREATE_NEW).close();
+                shareWithAllUsers(file);
+                return;
+            }
+            catch (FileAlreadyExistsException createdMeanwhile) {
+                return;
+            }
+            catch (NoSuchFileException directoryDeleted) {
+                if (attempt > 0) {
+                    throw directoryDeleted;
+                }
+                prepared = false;
+                prepare();
+            }
+        }
+    }
+
+    /** Opens an existing lock file, or returns {@code null} if it is another user's or a planted link. */
+    private static FileChannel openExisting(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, OPEN_EXISTING);
+        }
+        catch (AccessDeniedException | NoSuchFileException e) {
+            return null; // another user's lock file that was not shared, or one deleted since we looked: theirs
+        }
+        catch (ClosedByInterruptException e) {
+            throw e;
+        }
+        catch (IOException e) {
+            BasicFileAttributes now = attributes(file);
+            if (now == null || !now.isRegularFile()) {
+                return null; // swapped for a link, a socket or a device: never followed, and held by someone
+            }
+            throw e;
+        }
+    }
+
+    /** The file's own attributes, a link not followed; {@code null} if there is none. */
+    private static BasicFileAttributes attributes(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Lets other users' builds lock the file too; the directory's sticky bit keeps it from being deleted. */
+    private static void shareWithAllUsers(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        }
+        catch (IOException | UnsupportedOperationException e) {
+            // Then only this user can lock it, and other users treat the port as held.
+        }
+    }
+
+    private synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
+        if (Files.isSymbolicLink(path)) {
+            throw unusable(path, "it is a symbolic link, and localport does not follow links in its lock directory");
+        }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            createDirectory(path);
+        }
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw unusable(path, "it is not a directory");
+        }
+        checkMode(path);
+        if (!Files.isWritable(path)) {
+            throw unusable(path, "this user may not create files in it");
+        }
+        prepared = true;
+    }
+
+    /** A directory that every user may write to is only safe with the sticky bit, as /tmp has. */
+    private static void checkMode(Path path) {
+        int mode;
+        try {
+            mode = ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+        }
+        catch (IOException | RuntimeException e) {
+            return; // no POSIX modes here
+        }
+        if ((mode & WRITABLE_BY_OTHERS) != 0 && (mode & STICKY) == 0) {
+            throw new ConfigurationException(String.format("localport cannot use the lock directory %s: every user"
+                    + " may write to it (mode %04o) but it lacks the sticky bit, so anyone could delete or plant other"
+                    + " builds' lock files. Fix it with 'chmod +t %s'; on a shared machine, let systemd-tmpfiles own it"
+                    + " with the lines 'd %s 1777 root root -' and 'x %s' in /etc/tmpfiles.d/localport.conf (which"
+                    + " also keep tmp cleaners away). Or set configuration parameter '%s' to another directory"
+                    + " that every build on this machine can write to.",
+                    path, mode & 07777, path, path, path, Settings.LOCK_DIRECTORY));
+        }
+    }
+
+    private static void createDirectory(Path path) {
+        try {
+            Files.createDirectories(path);
+        }
+        catch (FileAlreadyExistsException e) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw unusable(path, "it could not be created (" + e.getFile() + " is not a directory)");
+            }
+            return; // another JVM was first, or it is a file: prepare() tells which
+        }
+        catch (IOException e) {
+            throw unusable(path, "it could not be created (" + reason(e) + ")");
+        }
+        try {
+            Files.setAttribute(path, "unix:mode", SHARED_STICKY_MODE, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (IOException | RuntimeException e) {
+            // No POSIX modes here: the directory stays private to this user, which is safe.
+        }
+    }
+
+    static ConfigurationException unusable(Path path, String why) {
+        return new ConfigurationException(String.format(
+                "localport cannot use the lock directory %s: %s. Fix it, or set configuration parameter '%s'"
+                        + " to a directory that every build on this machine can write to.",
+                path, why, Settings.LOCK_DIRECTORY));
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+    }
+
+    static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        }
+        catch (IOException e) {
+            // The lock, if any, is gone with the channel.
+        }
+    }
+
+    /** Whether the file at the path is the one with this key. */
+    static boolean names(Path file, Object fileKey) {
+        try {
+            BasicFileAttributes now = attributes(file);
+            return now != null && now.isRegularFile() && Objects.equals(now.fileKey(), fileKey);
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package io.github.localport.core;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.NetworkChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+
+
+/**
+ * Hands out ports, each to one holder on the whole machine.
+ *
+ * <p>A port is taken in three steps, each of which can only fail to take it, never take it
+ * twice: claim it in this JVM (a concurrent map), lock its file in the shared lock directory
+ * (other JVMs), then check with the OS that nothing else is bound to it (programs that do not
+ * use localport). The search starts at a random port of the range and walks the range once, so
+ * its cost does not grow with the number of ports held.
+ */
+public final class PortRegistry {
+
+    static final Logger LOGGER = Logger.getLogger("io.github.localport");
+
+    /** Ports this JVM holds or is about to lock, and who asked: the claim that comes before the lock file. */
+    private static final Map<Integer, PortRequest> CLAIMS = new ConcurrentHashMap<>();
+    private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
+
+    private PortRegistry() {
+    }
+
+    /**
+     * Reserves a port for the request, held until the reservation is closed.
+     *
+     * @param scope how long it is held, for messages ("test com.example.FooTest > serves(int)")
+     * @throws ConfigurationException if the lock directory cannot be used
+     * @throws IllegalStateException if no port of the range is free; the message says why
+     */
+    public static Reservation reserve(PortRequest request, String scope, Settings settings) {
+        LockDirectory directory = LockDirectory.at(settings.lockDirectory());
+        PortRange range = settings.range();
+        logOnce(range, directory);
+        Taken taken = new Search(range, request, directory).run();
+        LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
+                + request.declaration() + " in " + scope);
+        return new Reservation(taken.port(), taken.lock(), taken.blocker(), request, scope, settings);
+    }
+
+    /** Whether localport holds the port in this lock directory: claimed in this JVM, or locked by another process. */
+    public static boolean isHeld(int port, Path lockDirectory) {
+        return isHeld(port, LockDirectory.at(lockDirectory));
+    }
+
+    static boolean isHeld(int port, LockDirectory directory) {
+        if (CLAIMS.putIfAbsent(port, new PortRequest("", Transport.TCP, "a check whether it is held")) != null) {
+            return true;
+        }
+        try {
+            PortLock lock = directory.tryLock(port);
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        }
+        catch (IOException e) {
+            return true;
+        }
+        finally {
+            CLAIMS.remove(port);
+        }
+    }
+
+    /**
+     * Drops the file lock first: only then may another thread of this JVM open the file. Says
+     * so if the lock file was deleted or replaced while the port was held: the port stayed held
+     * (on Linux, other JVMs see the lock in /proc/locks), but a cleaner is at work.
+     */
+    static void release(int port, PortLock lock) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!lock.isStillNamedByItsPath()) {
+                LOGGER.warning(() -> "The lock file " + lock.file() + " of port " + port + " was deleted or replaced"
+                        + " while the port was held. localport kept the port held, but something cleans the lock"
+                        + " directory: exclude it from tmp cleaners (an 'x " + lock.file().getParent() + "' line in"
+                        + " /etc/tmpfiles.d/localport.conf).");
+            }
+            lock.release();
+            CLAIMS.remove(port);
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void logOnce(PortRange range, LockDirectory directory) {
+        if (LOGGED_SETTINGS.add(range + " " + directory.path())) {
+            LOGGER.config(() -> "localport takes ports from " + range.describe() + ", locked in " + directory.path());
+        }
+    }
+
+    /** A port taken by a search: its lock, and for a dead port the socket that keeps it bound. */
+    private record Taken(int port, PortLock lock, NetworkChannel blocker) {
+
+        void release() {
+            PortProbe.closeQuietly(blocker);
+            PortRegistry.release(port, lock);
+        }
+    }
+
+    /**
+     * One walk over the range, from a random start. A port whose only user is a socket in
+     * TIME_WAIT is kept as a fallback: servers that set SO_REUSEADDR (nearly all) can bind it,
+     * but a fully free port is better, and TIME_WAIT must not exhaust the range of a suite that
+     * closes many connections server-side. Counts why each port was passed over, for the
+     * message when none is left.
+     */
+    private static final class Search {
+        private static final int RETRIES_AFTER_INTERRUPT = 3;
+
+        private final PortRange range;
+        private final PortRequest request;
+        private final LockDirectory directory;
+        private Taken fallback;
+        private boolean interrupted;
+        private int heldHere;
+        private int heldElsewhere;
+        private int inUse;
+        private int reservedByOs;
+        private int lockFailures;
+        private IOException firstLockFailure;
+
+        Search(PortRange range, PortRequest request, LockDirectory directory) {
+            this.range = range;
+            this.request = request;
+            this.directory = directory;
+        }
+
+        /**
+         * Interrupts are set aside during the walk (a file channel closes itself on one) and
+         * restored after; whatever happens, nothing but the port returned stays held.
+         */
+        Taken run() {
+            interrupted = Thread.interrupted();
+            Taken taken = null;
+            try {
+                taken = walk();
+                if (taken == null) {
+                    throw exhausted();
+                }
+                return taken;
+            }
+            finally {
+                if (fallback != null && fallback != taken) {
+                    fallback.release();
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /**
+         * Visits every port of the range once, from a random start with a random stride that
+         * shares no factor with the range's size: ports held in a block (by another JVM, say)
+         * then cost a few extra tries, not a walk across the whole block.
+         */
+        private Taken walk() {
+            int size = range.size();
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int start = random.nextInt(size);
+            int stride = size == 1 ? 1 : 1 + random.nextInt(size - 1);
+            while (gcd(stride, size) != 1) {
+                stride = stride % (size - 1) + 1;
+            }
+            for (int i = 0; i < size; i++) {
+                int port = range.first() + (int) ((start + (long) i * stride) % size);
+                PortLock lock = claimAndLock(port);
+                if (lock == null) {
+                    continue;
+                }
+                try {
+                    Taken taken = probe(port, lock);
+                    if (taken != null) {
+                        return taken;
+                    }
+                }
+                catch (RuntimeException | Error e) {
+                    release(port, lock);
+                    throw e;
+                }
+            }
+            return fallback;
+        }
+
+        /**
+         * Probes a locked port: returns it if it is free; otherwise keeps it as the fallback or
+         * releases it. A dead port is bound on the spot, which is its probe.
+         */
+        private Taken probe(int port, PortLock lock) {
+            if (request.dead()) {
+                NetworkChannel blocker = PortProbe.bindWithoutListening(port);
+                if (blocker != null) {
+                    return new Taken(port, lock, blocker);
+                }
+            }
+            else if (PortProbe.isFree(port, request.protocol())) {
+                return new Taken(port, lock, null);
+            }
+            else if (fallback == null && PortProbe.isOnlyInTimeWait(port, request.protocol())) {
+                fallback = new Taken(port, lock, null);
+                return null;
+            }
+            inUse++;
+            release(port, lock);
+            return null;
+        }
+
+        private static int gcd(int a, int b) {
+            return b == 0 ? a : gcd(b, a % b);
+        }
+
+        /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */
+        private PortLock claimAndLock(int port) {
+            if (!range.contains(port)) {
+                reservedByOs++;
+                return null;
+            }
+            if (CLAIMS.putIfAbsent(port, request) != null) {
+                heldHere++;
+                return null;
+            }
+            PortLock lock = null;
+            try {
+                lock = lockRetryingAfterInterrupts(port);
+                if (lock == null) {
+                    heldElsewhere++;
+                }
+            }
+            catch (IOException e) {
+                lockFailures++;
+                firstLockFailure = firstLockFailure == null ? e : firstLockFailure;
+            }
+            finally {
+                if (lock == null) {
+                    CLAIMS.remove(port);
+                }
+            }
+            return lock;
+        }
+
+        private PortLock lockRetryingAfterInterrupts(int port) throws IOException {
+            for (int attempt = 0;; attempt++) {
+                try {
+                    return directory.tryLock(port);
+                }
+                catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt == RETRIES_AFTER_INTERRUPT) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private RuntimeException exhausted() {
+            if (lockFailures > 0 && heldElsewhere + inUse == 0) {
+                return LockDirectory.unusable(directory.path(),
+                        "no lock file in it could be opened and locked (" + firstLockFailure + ")");
+            }
+            if (range.size() == 1) {
+                return new IllegalStateException(String.format("Port %d (%s) is not free for %s: %s.%s", range.first(),
+                        request.protocol(), request.declaration(), whoHolds(range.first()), range.isExactlyAsked() ? ""
+                                : " Widen the range with configuration parameter '" + Settings.RANGE + "'."));
+            }
+            return new IllegalStateException(String.format(
+                    "No free port in %s for %s: %d held by this JVM, %d held by other JVMs or users (lock files in %s),"
+                            + " %d in use by programs that do not use localport, %d reserved by the OS%s."
+                            + " Hold ports for shorter scopes, or widen the range with configuration parameter '%s'"
+                            + " (for example %s).",
+                    range.describe(), request.declaration(), heldHere, heldElsewhere, directory.path(), inUse,
+                    reservedByOs, lockFailures == 0 ? ""
+                            : ", " + lockFailures + " whose lock file failed (" + firstLockFailure + ")",
+                    Settings.RANGE, PortRange.example()));
+        }
+
+        /** Why the one port of a one-port range was passed over, naming the holder where visible. */
+        private String whoHolds(int port) {
+            if (reservedByOs > 0) {
+                return "the OS reserves it (ip_local_reserved_ports)";
+            }
+            if (heldHere > 0) {
+                PortRequest holder = CLAIMS.get(port);
+                return "this JVM holds it for " + (holder == null ? "another declaration" : holder.declaration());
+            }
+            if (heldElsewhere > 0) {
+                return "another JVM or user holds it through localport, "
+                        + PortHolders.ofLock(directory.position(port)).map(holder -> "held by " + holder)
+                                .orElse("holder not visible to this user")
+                        + " (lock file " + directory.file(port) + ")";
+            }
+            if (lockFailures > 0) {
+                return "its lock file failed (" + firstLockFailure + ")";
+            }
+            Optional<String> holder = PortHolders.ofSocket(port, request.protocol());
+            if (holder.isPresent()) {
+                return "it is in use by a program that does not use localport, held by " + holder.get();
+            }
+            if (PortProbe.isReleased(port, request.protocol())) {
+                return "only sockets in TIME_WAIT are left on it, from connections a server closed there in the last"
+                        + " minute or so, and a dead port cannot be bound beside them";
+            }
+            return "the OS refuses to bind it (" + PortProbe.bindError(port, request.protocol())
+                    .orElse("it can be bound now: try again") + ")";
+        }
+    }
+}

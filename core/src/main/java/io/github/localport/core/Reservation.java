@@ -1,0 +1,148 @@
+package io.github.localport.core;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.channels.NetworkChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+
+
+/**
+ * One held port. Closing it checks that nothing still uses the port, then releases it. Each
+ * adapter hands it to its users in its own terms (the JUnit extension as a {@code ReservedPort}).
+ */
+public final class Reservation implements AutoCloseable {
+
+    /** 127.0.0.1 itself: InetAddress.getLoopbackAddress() is [::1] under java.net.preferIPv6Addresses. */
+    private static final InetAddress LOOPBACK = ipv4Loopback();
+
+    private final int port;
+    private final PortLock lock;
+    private final NetworkChannel blocker;
+    private final PortRequest request;
+    private final String scope;
+    private final Settings settings;
+    private final AtomicBoolean held = new AtomicBoolean(true);
+
+    Reservation(int port, PortLock lock, NetworkChannel blocker, PortRequest request, String scope,
+            Settings settings) {
+        this.port = port;
+        this.lock = lock;
+        this.blocker = blocker;
+        this.request = request;
+        this.scope = scope;
+        this.settings = settings;
+    }
+
+    public String scope() {
+        return scope;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public PortRequest request() {
+        return request;
+    }
+
+    public boolean isHeld() {
+        return held.get();
+    }
+
+    public int number() {
+        return port;
+    }
+
+    public Transport protocol() {
+        return request.protocol();
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(LOOPBACK, port);
+    }
+
+    public URI uri(String scheme) {
+        Objects.requireNonNull(scheme, "scheme must not be null");
+        return URI.create(scheme + "://127.0.0.1:" + port);
+    }
+
+    public boolean isListening() {
+        return PortProbe.isListening(port, protocol());
+    }
+
+    public void awaitListening(Duration timeout) {
+        if (!Poll.until(this::isListening, timeout)) {
+            throw new AssertionError(String.format("Nothing listened on port %d (%s) within %s.", port,
+                    protocol(), Durations.format(timeout)));
+        }
+    }
+
+    public void awaitReleased(Duration timeout) {
+        if (!Poll.until(() -> PortProbe.isReleased(port, protocol()), timeout)) {
+            throw new AssertionError(String.format("Port %d (%s) was still in use after %s.", port, protocol(),
+                    Durations.format(timeout)));
+        }
+    }
+
+    @Override
+    public void close() {
+        close("the end of " + scope, "Stop what was started on the port before the scope ends (in a finally block,"
+                + " @AfterEach or @AfterAll)");
+    }
+
+    /**
+     * Checks, under the leak policy, that nothing uses the port any more, polling for up to the
+     * grace period, then releases it in every case. Closing again does nothing.
+     *
+     * @param after what should have freed the port, for the message ("the end of test ...")
+     * @param advice what to do about a leak, for the message
+     */
+    public void close(String after, String advice) {
+        if (held.compareAndSet(true, false)) {
+            PortProbe.closeQuietly(blocker);
+            try {
+                checkReleased(after, advice);
+            }
+            finally {
+                PortRegistry.release(port, lock);
+            }
+        }
+    }
+
+    private void checkReleased(String after, String advice) {
+        if (settings.leakPolicy() == Settings.LeakPolicy.OFF
+                || Poll.until(() -> PortProbe.isReleased(port, protocol()), settings.leakGrace())) {
+            return;
+        }
+        String message = String.format("Port %d (%s) is still in use %s after %s: something %s."
+                + "%nHeld by: %s."
+                + "%nIt was reserved for %s."
+                + "%n%s, give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                port, protocol(), Durations.format(settings.leakGrace()), after,
+                protocol() == Transport.UDP ? "has it bound" : "listens on it or has it bound",
+                PortHolders.ofSocket(port, protocol()).orElse("holder not visible"), request.declaration(), advice,
+                Settings.LEAK_GRACE, Settings.LEAK_POLICY);
+        if (settings.leakPolicy() == Settings.LeakPolicy.FAIL) {
+            throw new PortStillInUseError(message);
+        }
+        PortRegistry.LOGGER.warning(message);
+    }
+
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] { 127, 0, 0, 1 });
+        }
+        catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("127.0.0.1 is an IPv4 address", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "127.0.0.1:" + port + " (" + protocol() + (request.isNamed() ? ", '" + request.name() + "'" : "") + ")";
+    }
+}

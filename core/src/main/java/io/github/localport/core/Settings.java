@@ -1,0 +1,154 @@
+package io.github.localport.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code localport.*} configuration. Every adapter reads the same keys: the JUnit extension
+ * from JUnit's configuration parameters, code that reserves ports itself
+ * ({@link #fromSystemProperties()}) from system properties and then from a
+ * {@code junit-platform.properties} on the class path, so that both agree on one build's lock
+ * directory and range.
+ */
+public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Duration leakGrace,
+        Duration startupTimeout, boolean echoProcessOutput) {
+
+    public static final String RANGE = "localport.range";
+    public static final String LOCK_DIRECTORY = "localport.lock.dir";
+    public static final String LEAK_POLICY = "localport.leak.policy";
+    public static final String LEAK_GRACE = "localport.leak.grace";
+    public static final String STARTUP_TIMEOUT = "localport.service.startup.timeout";
+    public static final String PROCESS_ECHO = "localport.process.echo";
+    /** The file JUnit reads its configuration parameters from; code outside JUnit reads it too. */
+    static final String JUNIT_PROPERTIES = "junit-platform.properties";
+
+    static final Duration DEFAULT_LEAK_GRACE = Duration.ofSeconds(2);
+    static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_DURATION = Duration.ofMinutes(10);
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");
+
+    public enum LeakPolicy {
+        FAIL, WARN, OFF
+    }
+
+    /** Reads the settings through a lookup of keys, such as JUnit's configuration parameters. */
+    public static Settings from(Function<String, Optional<String>> lookup) {
+        return new Settings(
+                value(lookup, RANGE).map(PortRange::parse).orElseGet(PortRange::systemDefault),
+                value(lookup, LOCK_DIRECTORY).map(Settings::parsePath).orElseGet(Settings::defaultLockDirectory),
+                value(lookup, LEAK_POLICY).map(Settings::parsePolicy).orElse(LeakPolicy.FAIL),
+                value(lookup, LEAK_GRACE).map(v -> parseDuration(LEAK_GRACE, v))
+                        .orElse(DEFAULT_LEAK_GRACE),
+                value(lookup, STARTUP_TIMEOUT).map(v -> parseDuration(STARTUP_TIMEOUT, v))
+                        .orElse(DEFAULT_STARTUP_TIMEOUT),
+                value(lookup, PROCESS_ECHO).map(Settings::parseEcho).orElse(false));
+    }
+
+    public Settings withRange(PortRange other) {
+        return new Settings(other, lockDirectory, leakPolicy, leakGrace, startupTimeout, echoProcessOutput);
+    }
+
+    /**
+     * The settings of code that reserves ports itself: each key from its system property, or
+     * else from {@code junit-platform.properties} on the class path, as JUnit would read it.
+     */
+    public static Settings fromSystemProperties() {
+        Properties file = junitProperties();
+        return from(key -> Optional.ofNullable(System.getProperty(key, file.getProperty(key))));
+    }
+
+    /** The first {@code junit-platform.properties} on the context class path, or none. */
+    private static Properties junitProperties() {
+        Properties properties = new Properties();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        URL resource = (loader != null ? loader : Settings.class.getClassLoader()).getResource(JUNIT_PROPERTIES);
+        if (resource != null) {
+            try (InputStream in = resource.openStream()) {
+                properties.load(in);
+            }
+            catch (IOException | IllegalArgumentException e) {
+                throw new ConfigurationException("localport cannot read " + resource + ": " + e
+                        + ". Fix the file, or set the localport.* keys as system properties.");
+            }
+        }
+        return properties;
+    }
+
+    static ConfigurationException invalid(String key, String value, String expected) {
+        return new ConfigurationException(String.format(
+                "Invalid value '%s' for configuration parameter '%s': expected %s.", value, key, expected));
+    }
+
+    private static Optional<String> value(Function<String, Optional<String>> lookup, String key) {
+        return lookup.apply(key).map(String::strip);
+    }
+
+    private static Path parsePath(String value) {
+        try {
+            if (!value.isEmpty()) {
+                return Path.of(value);
+            }
+        }
+        catch (InvalidPathException e) {
+            // reported below
+        }
+        throw invalid(LOCK_DIRECTORY, value, "the path of a directory");
+    }
+
+    private static Path defaultLockDirectory() {
+        Path tmp = Path.of("/tmp");
+        boolean unix = !System.getProperty("os.name", "").startsWith("Windows");
+        Path base = unix && Files.isDirectory(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("localport");
+    }
+
+    private static LeakPolicy parsePolicy(String value) {
+        try {
+            return LeakPolicy.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            throw invalid(LEAK_POLICY, value, "fail, warn or off");
+        }
+    }
+
+    private static boolean parseEcho(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw invalid(PROCESS_ECHO, value, "true or false");
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        Duration duration = parseDuration(value);
+        if (duration == null || duration.isNegative() || duration.compareTo(MAX_DURATION) > 0) {
+            throw invalid(key, value, "a duration from 0 to 10 minutes such as 500ms, 2s or PT2S");
+        }
+        return duration;
+    }
+
+    private static Duration parseDuration(String value) {
+        Matcher simple = SIMPLE_DURATION.matcher(value);
+        if (simple.matches()) {
+            long amount = Long.parseLong(simple.group(1));
+            return simple.group(2).equals("ms") ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+        }
+        try {
+            return Duration.parse(value);
+        }
+        catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

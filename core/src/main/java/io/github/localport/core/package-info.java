@@ -1,0 +1,64 @@
+/**
+ * localport's core: everything that holds, checks and releases ports, needing only the JDK.
+ * <strong>Not API</strong>: the module exports this package only to localport's adapters (the
+ * JUnit extension, and the Spring, Maven and command-line adapters), and anything here may
+ * change in any release. Adapters translate their framework's declarations into a
+ * {@link io.github.localport.core.PortRequest} and its failures into their framework's; they do
+ * not re-implement anything here.
+ *
+ * <h2>How a port flows: request, reservation, release</h2>
+ * <ol>
+ * <li><b>Request.</b> An adapter builds a {@link io.github.localport.core.PortRequest} (name,
+ * {@link io.github.localport.core.Transport}, the declaration for messages, dead or not) and
+ * reads {@link io.github.localport.core.Settings} once: from its framework's configuration (JUnit
+ * configuration parameters), or for code outside a framework from system properties and then a
+ * {@code junit-platform.properties} on the class path, so that both agree on a build's lock
+ * directory and range. A bad value is a {@link io.github.localport.core.ConfigurationException}
+ * naming the key, the value and the accepted form. {@link io.github.localport.core.PortRange}
+ * knows the default range, computed once from what the OS tells.</li>
+ * <li><b>Reservation.</b> {@link io.github.localport.core.PortRegistry#reserve} walks the range
+ * from a random start with a random stride and takes the first port that passes three checks, in
+ * this order: not claimed in this JVM (a concurrent map); its lock file locked in the shared
+ * {@code LockDirectory} (other JVMs; the OS drops the lock when a JVM dies); and
+ * {@code PortProbe.isFree} (nothing on the machine has it bound, not even a socket in TIME_WAIT).
+ * The first port held only by sockets in TIME_WAIT ({@code PortProbe.isOnlyInTimeWait}: on Linux
+ * every socket on it, read from {@code /proc/net}) is kept as a fallback in case the walk finds
+ * nothing better. The lock of a port lies at a position that names the port and the directory
+ * ({@code LockDirectory.position}); it counts only while the lock file's path still names the
+ * locked file, and on Linux a file not yet seen by this JVM is taken only if {@code /proc/locks}
+ * shows no lock at that position on another file (a holder whose file was deleted keeps its
+ * port). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
+ * for its scope (a JUnit store, a cached Spring context, a build) and hands to its users in its
+ * own terms.</li>
+ * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls
+ * {@code PortProbe.isReleased} for up to the grace period ({@link io.github.localport.core.Poll}),
+ * fails ({@link io.github.localport.core.PortStillInUseError}, naming who holds the port from
+ * {@code PortHolders}) or warns according to the leak policy, and in every case drops the file
+ * lock and then the in-JVM claim.</li>
+ * </ol>
+ *
+ * <h2>Services</h2>
+ * {@link io.github.localport.core.ServiceRun} starts a service on the port named after it in a
+ * scope ({@link io.github.localport.core.ServiceRun.Ports}), polls until it accepts connections,
+ * and when closed runs the stop action, stops every process it started
+ * ({@link io.github.localport.core.ServiceProcess}: descendants, and on Linux every process
+ * carrying the run's marker in its environment, however it was reparented), then closes the
+ * port as above. Process output is drained in bounded memory.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>A port is in the in-JVM claim set whenever this copy of localport has its lock file open;
+ * so no two channels of one copy ever have one lock file open, which matters because closing any
+ * channel to a file drops the process's POSIX lock on it. Another copy in the same JVM (another
+ * class loader) shows up as an {@code OverlappingFileLockException}: its channel is kept and
+ * used again, never closed while the other copy may hold the lock, and every copy opens, locks
+ * and closes a lock file under one JVM-wide monitor per file.</li>
+ * <li>Lock files are never deleted or written. Nothing planted in the lock directory (a FIFO, a
+ * socket, a device, a directory, a link, another user's private file) blocks a reservation: it
+ * counts as held by someone else.</li>
+ * <li>Reserving and releasing ignore the caller's interrupt status (file channels close
+ * themselves on interrupt) and restore it afterwards; a walk that fails in any way leaves
+ * nothing claimed or locked.</li>
+ * </ul>
+ */
+package io.github.localport.core;

@@ -1,0 +1,120 @@
+package io.github.localport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The claim of the README's "Parallel builds": three JVMs of four threads each, every thread
+ * binding a server on each port it gets while the JVMs' clients churn outgoing connections,
+ * never clash and never hold one port at the same time. Correctness, not timing: the children
+ * share a narrow range and a lock directory of their own, so ports are handed from one holder
+ * to the next all the time and another build on the machine cannot interfere.
+ */
+class ParallelBuildTests {
+
+    private static final int JVMS = 3;
+    private static final int THREADS = 4;
+    private static final int ALLOCATIONS_PER_THREAD = 150;
+    private static final int RANGE_SIZE = 40;
+
+    /** Between the windows PortRegistryTests (first..+599) and CrossJvmTests (+1000..+1149) use. */
+    private static final int RANGE_OFFSET = 600;
+
+    @Test
+    @Timeout(60)
+    void jvmsWhoseThreadsBindTheirPortsWhileClientsChurnNeverClashNorShareAPort(@TempDir Path directory)
+            throws Exception {
+        int first = PortRange.systemDefault().first() + RANGE_OFFSET;
+        int last = first + RANGE_SIZE - 1;
+        List<String> properties = List.of("-Dlocalport.range=" + first + "-" + last,
+                "-Dlocalport.lock.dir=" + directory.resolve("locks"));
+        List<ChildJvm> children = new ArrayList<>();
+        List<String> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < JVMS; i++) {
+                children.add(ChildJvm.start(properties, ReserveBindAndChurn.class, String.valueOf(THREADS),
+                        String.valueOf(ALLOCATIONS_PER_THREAD), directory.resolve("holds-" + i).toString()));
+            }
+            for (ChildJvm child : children) {
+                assertThat(child.readLine()).isEqualTo("STARTED");
+            }
+            children.forEach(child -> child.send("go"));
+            for (ChildJvm child : children) {
+                List<String> lines = child.readUntil("DONE");
+                assertThat(lines).as("what the child printed").last().asString().startsWith("RESULT ");
+                results.add(lines.get(lines.size() - 1));
+                assertThat(lines.subList(0, lines.size() - 1)).as("clashes and errors the child printed").isEmpty();
+            }
+            for (ChildJvm child : children) {
+                assertThat(child.finish()).isZero();
+            }
+        }
+        finally {
+            children.forEach(ChildJvm::close);
+        }
+
+        for (String result : results) {
+            String[] counts = result.split(" ");
+            assertThat(Integer.parseInt(counts[1])).as("allocations in " + result).isEqualTo(THREADS * ALLOCATIONS_PER_THREAD);
+            assertThat(Integer.parseInt(counts[2])).as("clashes (BindException) in " + result).isZero();
+            assertThat(Integer.parseInt(counts[3])).as("errors in " + result).isZero();
+            assertThat(Integer.parseInt(counts[4])).as("outgoing connections in " + result).isPositive();
+        }
+        List<Hold> holds = new ArrayList<>();
+        for (int i = 0; i < JVMS; i++) {
+            for (String line : Files.readAllLines(directory.resolve("holds-" + i))) {
+                holds.add(Hold.parse("jvm" + i, line));
+            }
+        }
+        assertThat(holds).hasSize(JVMS * THREADS * ALLOCATIONS_PER_THREAD)
+                .allSatisfy(hold -> assertThat(hold.port()).isBetween(first, last));
+        assertThat(holds.stream().map(Hold::port).distinct().count())
+                .as("ports went from holder to holder, across JVMs").isLessThanOrEqualTo(RANGE_SIZE);
+        assertThat(holds.stream().map(Hold::port).filter(port -> holds.stream()
+                .filter(hold -> hold.port() == port).map(Hold::jvm).distinct().count() > 1).distinct().count())
+                .as("ports held by more than one JVM in turn").isPositive();
+        assertThat(overlapping(holds)).as("holds of one port at the same time").isEmpty();
+    }
+
+    /** Pairs of holds of one port whose intervals overlap. */
+    private static List<String> overlapping(List<Hold> holds) {
+        List<String> overlaps = new ArrayList<>();
+        Map<Integer, List<Hold>> byPort = holds.stream().collect(Collectors.groupingBy(Hold::port));
+        for (List<Hold> ofPort : byPort.values()) {
+            ofPort.sort(Comparator.comparingLong(Hold::start));
+            Hold latest = null;
+            for (Hold hold : ofPort) {
+                if (latest != null && hold.start() < latest.end()) {
+                    overlaps.add(latest + " and " + hold);
+                }
+                if (latest == null || hold.end() > latest.end()) {
+                    latest = hold;
+                }
+            }
+        }
+        return overlaps;
+    }
+
+    private record Hold(String jvm, int port, long start, long end) {
+
+        static Hold parse(String jvm, String line) throws IOException {
+            String[] parts = line.split(" ");
+            if (parts.length != 3) {
+                throw new IOException("not 'port start end': " + line);
+            }
+            return new Hold(jvm, Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.localport.core;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+
+/**
+ * A child JVM's main for {@link ParallelBuildTests}: a build's test JVM whose threads each run
+ * a server on a reserved port while its clients make outgoing connections.
+ *
+ * <p>Arguments: {@code THREADS ALLOCATIONS FILE}. Prints {@code STARTED} and waits for a line,
+ * so that several children start at once. Then each of THREADS threads, ALLOCATIONS times:
+ * reserves a port with {@link Ports#reserve()}, waits 0-1 ms (a service starting), binds
+ * a server on 127.0.0.1 at the port, holds it 0-2 ms, closes it and releases the port. A
+ * {@link BindException} is a clash: something else had the port. Meanwhile one thread opens and
+ * closes connections to a server of this JVM, which take ports from the kernel's ephemeral range
+ * as a test's clients do.
+ *
+ * <p>Each hold is written to FILE as {@code port start end}: {@link System#nanoTime()} after
+ * {@code reserve()} returned and before {@code close()} was called, so the line covers less
+ * than the real hold and two overlapping lines for one port are two holders at once. (On Linux
+ * nanoTime reads CLOCK_MONOTONIC, one clock for every process of the machine.) Finally prints
+ * {@code RESULT allocations clashes errors connections} and {@code DONE}. Every loop is bounded
+ * in count and by a deadline.
+ */
+public final class ReserveBindAndChurn {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final int MAX_CONNECTIONS = 20_000;
+
+    private ReserveBindAndChurn() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[0]);
+        int allocations = Integer.parseInt(args[1]);
+        Path file = Path.of(args[2]);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("STARTED");
+        in.readLine();
+
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        List<String> holds = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger allocated = new AtomicInteger();
+        AtomicInteger clashes = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger connections = new AtomicInteger();
+
+        try (ServerSocket churnServer = new ServerSocket(0, 200, LOOPBACK)) {
+            Thread acceptor = start("acceptor", () -> serve(churnServer, done));
+            Thread churn = start("churn", () -> churn(churnServer.getLocalPort(), done, deadline, connections, errors));
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(start("worker-" + t,
+                        () -> allocateAndBind(allocations, deadline, holds, allocated, clashes, errors)));
+            }
+            for (Thread worker : workers) {
+                worker.join(TimeUnit.NANOSECONDS.toMillis(DEADLINE_NANOS) + 5_000);
+            }
+            done.set(true);
+            churn.join(5_000);
+            churnServer.close();
+            acceptor.join(5_000);
+        }
+
+        Files.write(file, holds);
+        System.out.println("RESULT " + allocated + " " + clashes + " " + errors + " " + connections);
+        System.out.println("DONE");
+    }
+
+    private static void allocateAndBind(int allocations, long deadline, List<String> holds, AtomicInteger allocated,
+            AtomicInteger clashes, AtomicInteger errors) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < allocations && System.nanoTime() < deadline; i++) {
+            try (Reservation port = Ports.reserve()) {
+                long start = System.nanoTime();
+                allocated.incrementAndGet();
+                LockSupport.parkNanos(random.nextLong(TimeUnit.MILLISECONDS.toNanos(1) + 1));
+                try (ServerSocket server = new ServerSocket()) {
+                    server.setReuseAddress(true); // as servers bind: Java's default on Linux, Netty's, Tomcat's
+                    server.bind(new InetSocketAddress(LOOPBACK, port.number()), 50);
+                    LockSupport.parkNanos(random.nextLong(TimeUnit.MILLISECONDS.toNanos(2) + 1));
+                }
+                catch (BindException e) {
+                    clashes.incrementAndGet();
+                    System.out.println("CLASH " + port.number() + ": " + e.getMessage());
+                }
+                holds.add(port.number() + " " + start + " " + System.nanoTime());
+            }
+            catch (IOException | RuntimeException | AssertionError e) {
+                errors.incrementAndGet();
+                System.out.println("ERROR " + e);
+            }
+        }
+    }
+
+    /** Answers each connection with one byte and waits for the client to close first. */
+    private static void serve(ServerSocket server, AtomicBoolean done) {
+        while (!done.get()) {
+            try (Socket accepted = server.accept()) {
+                InputStream in = accepted.getInputStream();
+                if (in.read() >= 0) {
+                    accepted.getOutputStream().write(1);
+                    in.read(); // -1 once the client has closed
+                }
+            }
+            catch (SocketException e) {
+                return; // closed at the end
+            }
+            catch (IOException e) {
+                // a client gave up: go on
+            }
+        }
+    }
+
+    /**
+     * Opens a connection, makes one round trip and closes it first, so the client's
+     * ephemeral port stays in TIME_WAIT as after a real client; about one per millisecond.
+     */
+    private static void churn(int serverPort, AtomicBoolean done, long deadline, AtomicInteger connections,
+            AtomicInteger errors) {
+        for (int i = 0; i < MAX_CONNECTIONS && !done.get() && System.nanoTime() < deadline; i++) {
+            try (Socket client = new Socket()) {
+                client.connect(new InetSocketAddress(LOOPBACK, serverPort), 1000);
+                client.setSoTimeout(1000);
+                OutputStream out = client.getOutputStream();
+                out.write(1);
+                if (client.getInputStream().read() == 1) {
+                    connections.incrementAndGet();
+                }
+            }
+            catch (IOException e) {
+                if (!done.get()) {
+                    errors.incrementAndGet();
+                    System.out.println("ERROR churn: " + e);
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private static Thread start(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+}

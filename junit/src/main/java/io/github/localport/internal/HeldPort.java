@@ -1,0 +1,144 @@
+package io.github.localport.internal;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+import io.github.localport.Protocol;
+import io.github.localport.ReservedPort;
+import io.github.localport.core.PortRange;
+import io.github.localport.core.PortRegistry;
+import io.github.localport.core.PortRequest;
+import io.github.localport.core.Reservation;
+import io.github.localport.core.Settings;
+import io.github.localport.core.Transport;
+
+/**
+ * A {@link ReservedPort}: the core's {@link Reservation} in the API's terms. Needs nothing but
+ * the JDK and the core, so that {@link ReservedPort#reserve()} works without JUnit.
+ */
+public final class HeldPort implements ReservedPort {
+
+    private static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
+    private static final boolean OPENTEST4J = opentest4jPresent();
+
+    private final Reservation reservation;
+
+    HeldPort(Reservation reservation) {
+        this.reservation = reservation;
+    }
+
+    /** Backs {@link ReservedPort#reserve(Protocol)}: configured by system properties and junit-platform.properties. */
+    public static ReservedPort reserveForCaller(Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        PortRequest request = new PortRequest("", transport(protocol), "ReservedPort.reserve() called at " + caller());
+        return new HeldPort(PortRegistry.reserve(request, CALLER_SCOPE, Settings.fromSystemProperties()));
+    }
+
+    /** Backs {@link ReservedPort#reserve(int, Protocol)}: exactly that port, or a message naming its holder. */
+    public static ReservedPort reserveNumberForCaller(int number, Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        if (number < 1 || number > 65535) {
+            throw new IllegalArgumentException("A port number is between 1 and 65535, but was " + number);
+        }
+        PortRequest request = new PortRequest("", transport(protocol), "ReservedPort.reserve(" + number
+                + ") called at " + caller());
+        return new HeldPort(PortRegistry.reserve(request, CALLER_SCOPE,
+                Settings.fromSystemProperties().withRange(PortRange.exactly(number))));
+    }
+
+    static Transport transport(Protocol protocol) {
+        return Transport.valueOf(protocol.name());
+    }
+
+    private static String caller() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(frame -> !frame.getClassName().equals(ReservedPort.class.getName())
+                        && !frame.getClassName().startsWith(HeldPort.class.getPackageName() + ".")
+                        && !frame.getClassName().startsWith(Reservation.class.getPackageName() + "."))
+                .findFirst().map(Object::toString).orElse("an unknown caller"));
+    }
+
+    Reservation reservation() {
+        return reservation;
+    }
+
+    @Override
+    public int number() {
+        return reservation.number();
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.valueOf(reservation.protocol().name());
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return reservation.address();
+    }
+
+    @Override
+    public URI uri(String scheme) {
+        return reservation.uri(scheme);
+    }
+
+    @Override
+    public boolean isListening() {
+        return reservation.isListening();
+    }
+
+    @Override
+    public void awaitListening(Duration timeout) {
+        failingAsTestFrameworksDo(() -> reservation.awaitListening(timeout));
+    }
+
+    @Override
+    public void awaitReleased(Duration timeout) {
+        failingAsTestFrameworksDo(() -> reservation.awaitReleased(timeout));
+    }
+
+    @Override
+    public void close() {
+        failingAsTestFrameworksDo(reservation::close);
+    }
+
+    /**
+     * Runs a check whose failure is an {@link AssertionError}; where opentest4j is on the class
+     * path (JUnit, and most test frameworks), as its {@code AssertionFailedError}, which IDEs and
+     * build tools report best.
+     */
+    private static void failingAsTestFrameworksDo(Runnable check) {
+        try {
+            check.run();
+        }
+        catch (AssertionError e) {
+            throw OPENTEST4J ? Opentest4j.assertionFailed(e) : e;
+        }
+    }
+
+    /** Loaded only where opentest4j is present: HeldPort itself must load without it. */
+    private static final class Opentest4j {
+
+        static AssertionError assertionFailed(AssertionError e) {
+            return e instanceof org.opentest4j.AssertionFailedError ? e
+                    : new org.opentest4j.AssertionFailedError(e.getMessage(), e);
+        }
+    }
+
+    private static boolean opentest4jPresent() {
+        try {
+            Class.forName("org.opentest4j.AssertionFailedError", false, HeldPort.class.getClassLoader());
+            return true;
+        }
+        catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return reservation.toString();
+    }
+}

@@ -1,0 +1,153 @@
+package io.github.localport.internal;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
+import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import io.github.localport.LocalPort;
+import io.github.localport.Protocol;
+import io.github.localport.ReservedPort;
+import io.github.localport.core.PortRequest;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ModifierSupport;
+
+/**
+ * Resolves {@link LocalPort @LocalPort} parameters and fields. Registered by the annotation
+ * itself; stateless: every reservation lives in the {@link ExtensionContext.Store} of the
+ * scope it was resolved in, which closes it at the end of that scope.
+ */
+public final class LocalPortExtension implements ParameterResolver, BeforeAllCallback, BeforeEachCallback {
+
+    static final Namespace NAMESPACE = Namespace.create(LocalPortExtension.class);
+
+    private static final String SUPPORTED_TYPES = "int, Integer, java.net.InetSocketAddress, java.net.URI or "
+            + ReservedPort.class.getName();
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
+        return parameterContext.isAnnotated(LocalPort.class);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        String declaration = describe(parameterContext);
+        Function<HeldPort, Object> value = valueOfType(parameterContext.getParameter().getType(), declaration);
+        LocalPort annotation = parameterContext.findAnnotation(LocalPort.class).orElseThrow();
+        return value.apply(portFor(annotation, declaration, PortScope.of(context)));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        injectFields(context, null, context.getRequiredTestClass(), ModifierSupport::isStatic);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            injectFields(context, instance, instance.getClass(), ModifierSupport::isNotStatic);
+        }
+    }
+
+    private static void injectFields(ExtensionContext context, Object instance, Class<?> testClass,
+            Predicate<Field> which) {
+        for (Field field : AnnotationSupport.findAnnotatedFields(testClass, LocalPort.class, which,
+                HierarchyTraversalMode.TOP_DOWN)) {
+            String declaration = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
+            if (Modifier.isFinal(field.getModifiers())) {
+                throw new ExtensionConfigurationException(
+                        "@LocalPort cannot be injected into final " + declaration + ": remove 'final'.");
+            }
+            Function<HeldPort, Object> value = valueOfType(field.getType(), declaration);
+            LocalPort annotation = AnnotationSupport.findAnnotation(field, LocalPort.class).orElseThrow();
+            set(field, instance, value.apply(portFor(annotation, declaration, PortScope.of(context))));
+        }
+    }
+
+    private static void set(Field field, Object instance, Object value) {
+        try {
+            field.setAccessible(true);
+            field.set(instance, value);
+        }
+        catch (InaccessibleObjectException e) {
+            throw new ExtensionConfigurationException(String.format("Cannot inject @LocalPort into field %s.%s: its"
+                    + " module does not open package %s to localport. Add 'opens %s to io.github.localport;' to the"
+                    + " test module's module-info.java.", field.getDeclaringClass().getName(), field.getName(),
+                    field.getDeclaringClass().getPackageName(), field.getDeclaringClass().getPackageName()), e);
+        }
+        catch (ReflectiveOperationException e) {
+            throw new ExtensionConfigurationException("Cannot inject @LocalPort into field "
+                    + field.getDeclaringClass().getName() + "." + field.getName() + ": " + e, e);
+        }
+    }
+
+    private static HeldPort portFor(LocalPort annotation, String declaration, PortScope scope) {
+        if (annotation.dead() && annotation.protocol() != Protocol.TCP) {
+            throw new ExtensionConfigurationException("@LocalPort(dead = true) on " + declaration + " is for TCP only:"
+                    + " a dead port refuses TCP connections, and there is no refusing for UDP. Remove the protocol.");
+        }
+        HeldPort reservation = scope.heldPortFor(new PortRequest(annotation.value(),
+                HeldPort.transport(annotation.protocol()), declaration, annotation.dead()));
+        if (!annotation.systemProperty().isEmpty()) {
+            SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
+                    reservation.reservation(), declaration);
+            if (publication != null) {
+                scope.keep(publication, publication);
+            }
+        }
+        return reservation;
+    }
+
+    /**
+     * Asks JUnit 5.12 and later for the test's context when they resolve a constructor of a
+     * per-test instance, so that constructor ports are held for the test. JUnit 5.11 does not
+     * call this and passes the class's context: there such ports are held for the class.
+     */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
+    private static Function<HeldPort, Object> valueOfType(Class<?> type, String declaration) {
+        if (type == int.class || type == Integer.class) {
+            return HeldPort::number;
+        }
+        if (type == InetSocketAddress.class) {
+            return HeldPort::address;
+        }
+        if (type == URI.class) {
+            return reservation -> reservation.uri("http");
+        }
+        if (type == ReservedPort.class) {
+            return reservation -> reservation;
+        }
+        throw new ExtensionConfigurationException(String.format(
+                "Can only resolve @LocalPort of type %s, but %s is of type %s.", SUPPORTED_TYPES, declaration,
+                type.getName()));
+    }
+
+    private static String describe(ParameterContext parameterContext) {
+        Executable executable = parameterContext.getDeclaringExecutable();
+        String name = parameterContext.getParameter().isNamePresent()
+                ? "'" + parameterContext.getParameter().getName() + "'" : "" + parameterContext.getIndex();
+        String types = Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(", "));
+        String method = executable instanceof Constructor ? "" : "." + executable.getName();
+        return "parameter " + name + " of " + executable.getDeclaringClass().getSimpleName() + method + "(" + types + ")";
+    }
+}
