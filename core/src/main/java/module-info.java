@@ -7,5 +7,6 @@
 module io.github.localport.core {
     requires java.logging;
 
-    exports io.github.localport.core to io.github.localport;
+    exports io.github.localport.core to io.github.localport, io.github.localport.spring, io.github.localport.maven,
+            io.github.localport.cli;
 }

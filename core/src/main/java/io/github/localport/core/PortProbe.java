@@ -156,7 +156,7 @@ final class PortProbe {
 
     private static boolean canOpenIpv6() {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.INET6)) {
-            return true;
+            return channel.isOpen();
         }
         catch (IOException | UnsupportedOperationException e) {
             return false;
