@@ -150,7 +150,7 @@ final class PortHolders {
                     args[i] = "...";
                 }
             }
-            String line = String.join(" ", args).strip();
+            String line = String.join(" ", args).replaceAll("\\s+", " ").strip(); // one line, whatever the arguments hold
             if (!line.isEmpty()) {
                 return line.length() <= MAX_COMMAND_LINE ? line : line.substring(0, MAX_COMMAND_LINE) + "...";
             }

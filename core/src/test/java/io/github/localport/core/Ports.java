@@ -12,7 +12,11 @@ public final class Ports {
     }
 
     public static Reservation reserve(int number) {
-        return PortRegistry.reserve(new PortRequest("", Transport.TCP, "reserve(" + number + ") called at " + caller()),
+        return reserve(number, Transport.TCP);
+    }
+
+    public static Reservation reserve(int number, Transport transport) {
+        return PortRegistry.reserve(new PortRequest("", transport, "reserve(" + number + ") called at " + caller()),
                 "its reservation", Settings.fromSystemProperties().withRange(PortRange.exactly(number)));
     }
 

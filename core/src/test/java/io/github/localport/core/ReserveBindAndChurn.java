@@ -1,15 +1,19 @@
 package io.github.localport.core;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,13 +26,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 
 /**
  * A child JVM's main for {@link ParallelBuildTests}: a build's test JVM whose threads each run
  * a server on a reserved port while its clients make outgoing connections.
  *
- * <p>Arguments: {@code THREADS ALLOCATIONS FILE}. Prints {@code STARTED} and waits for a line,
+ * <p>Arguments: {@code THREADS ALLOCATIONS FILE [COPIES]}. With COPIES 2, the JVM also loads a
+ * second copy of localport (the whole class path again, in a class loader of its own, as
+ * application servers and plugin hosts do) and half the threads reserve through it. Prints {@code STARTED} and waits for a line,
  * so that several children start at once. Then each of THREADS threads, ALLOCATIONS times:
  * reserves a port with {@link Ports#reserve()}, waits 0-1 ms (a service starting), binds
  * a server on 127.0.0.1 at the port, holds it 0-2 ms, closes it and releases the port. A
@@ -40,7 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code reserve()} returned and before {@code close()} was called, so the line covers less
  * than the real hold and two overlapping lines for one port are two holders at once. (On Linux
  * nanoTime reads CLOCK_MONOTONIC, one clock for every process of the machine.) Finally prints
- * {@code RESULT allocations clashes errors connections} and {@code DONE}. Every loop is bounded
+ * {@code RESULT allocations clashes errors connections}, {@code FILES N} (how many lock files
+ * the JVM still has open once every port is released) and {@code DONE}. Every loop is bounded
  * in count and by a deadline.
  */
 public final class ReserveBindAndChurn {
@@ -56,6 +64,7 @@ public final class ReserveBindAndChurn {
         int threads = Integer.parseInt(args[0]);
         int allocations = Integer.parseInt(args[1]);
         Path file = Path.of(args[2]);
+        int copies = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("STARTED");
         in.readLine();
@@ -71,10 +80,18 @@ public final class ReserveBindAndChurn {
         try (ServerSocket churnServer = new ServerSocket(0, 200, LOOPBACK)) {
             Thread acceptor = start("acceptor", () -> serve(churnServer, done));
             Thread churn = start("churn", () -> churn(churnServer.getLocalPort(), done, deadline, connections, errors));
+            Method secondCopy = copies > 1 ? secondCopy() : null;
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                workers.add(start("worker-" + t,
-                        () -> allocateAndBind(allocations, deadline, holds, allocated, clashes, errors)));
+                boolean throughSecondCopy = secondCopy != null && t % 2 == 1;
+                workers.add(start("worker-" + t, () -> {
+                    if (throughSecondCopy) {
+                        invoke(secondCopy, allocations, deadline, holds, allocated, clashes, errors);
+                    }
+                    else {
+                        allocateAndBind(allocations, deadline, holds, allocated, clashes, errors);
+                    }
+                }));
             }
             for (Thread worker : workers) {
                 worker.join(TimeUnit.NANOSECONDS.toMillis(DEADLINE_NANOS) + 5_000);
@@ -87,7 +104,48 @@ public final class ReserveBindAndChurn {
 
         Files.write(file, holds);
         System.out.println("RESULT " + allocated + " " + clashes + " " + errors + " " + connections);
+        System.out.println("FILES " + openLockFiles());
         System.out.println("DONE");
+    }
+
+    /** This class as loaded again, with the whole class path, by a class loader of its own. */
+    private static Method secondCopy() throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        ClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+        Class<?> copy = Class.forName(ReserveBindAndChurn.class.getName(), true, loader);
+        if (copy == ReserveBindAndChurn.class) {
+            throw new IllegalStateException("not a second copy");
+        }
+        Method method = copy.getDeclaredMethod("allocateAndBind", int.class, long.class, List.class,
+                AtomicInteger.class, AtomicInteger.class, AtomicInteger.class);
+        method.setAccessible(true);
+        return method;
+    }
+
+    private static void invoke(Method method, Object... args) {
+        try {
+            method.invoke(null, args);
+        }
+        catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long openLockFiles() throws IOException {
+        String locks = Settings.fromSystemProperties().lockDirectory().toString();
+        try (Stream<Path> files = Files.list(Path.of("/proc/self/fd"))) {
+            return files.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith(locks);
+                }
+                catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
     }
 
     private static void allocateAndBind(int allocations, long deadline, List<String> holds, AtomicInteger allocated,
