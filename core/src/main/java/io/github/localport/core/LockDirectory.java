@@ -37,9 +37,10 @@ import java.util.concurrent.ConcurrentMap;
  * <li><b>A lock is valid only while its path names the locked file.</b> The path's file is the
  * same before the open and after the lock, or the lock is dropped. A tmp cleaner, a
  * {@code rm -rf} or another user may still delete the file of a port held by a live JVM; a new
- * file of the same name would then lock for anyone. So each lock also carries the port in its
- * byte range (see {@link #position}), and on Linux a file this JVM has not yet seen is only taken
- * if {@code /proc/locks} shows no other lock with that position: the old holder keeps its port.</li>
+ * file of the same name would then lock for anyone. So each lock's byte range names the port
+ * and the directory (see {@link #range}), and on Linux a file this JVM has not yet seen is only
+ * taken if {@code /proc/locks} shows no lock of that range on another file: the old holder keeps
+ * its port.</li>
  * <li><b>The directory is checked</b> when it is prepared, and prepared again when it was deleted:
  * a directory every user may write to must have the sticky bit, or anyone could delete others'
  * lock files.</li>
@@ -68,7 +69,7 @@ final class LockDirectory {
     private static final int WRITABLE_BY_OTHERS = 0002;
 
     private final Path path;
-    private final long positionBase;
+    private volatile long rangeEnd;
     private volatile boolean prepared;
     /** Channels this copy could not lock because another copy in this JVM held the file; never closed while it may. */
     private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
@@ -77,7 +78,6 @@ final class LockDirectory {
 
     private LockDirectory(Path path) {
         this.path = path;
-        this.positionBase = (long) (path.toString().hashCode() & 0x7fffffff) << 16;
     }
 
     /** The directory at this path, prepared (created and checked) if it was not, or is missing again. */
@@ -98,12 +98,14 @@ final class LockDirectory {
     }
 
     /**
-     * Where in its file a port's lock lies: the port, above a number drawn from the directory's
-     * path. So {@code /proc/locks} tells which port of which directory a lock holds even after
-     * its file was deleted.
+     * Which bytes of its file a port's lock covers: from the port to the port above a number drawn
+     * from the directory's real path. Two locks of one file always overlap at the port, so they
+     * exclude each other even where two JVMs spell the directory's path differently; and
+     * {@code /proc/locks} tells which port of which directory a lock holds even after its file
+     * was deleted.
      */
-    long position(int port) {
-        return positionBase | port;
+    ProcLocks.Range range(int port) {
+        return new ProcLocks.Range(port, rangeEnd | port);
     }
 
     /**
@@ -142,7 +144,8 @@ final class LockDirectory {
             throws IOException {
         FileLock lock;
         try {
-            lock = channel.tryLock(position(port), 1, false);
+            ProcLocks.Range range = range(port);
+            lock = channel.tryLock(range.start(), range.end() - range.start() + 1, false);
         }
         catch (OverlappingFileLockException heldByAnotherCopy) {
             keptOpen.put(identity, channel);
@@ -177,7 +180,7 @@ final class LockDirectory {
     }
 
     /**
-     * Whether a lock at this port's position is held on some other file, one deleted or
+     * Whether a lock of this port's range is held on some other file, one deleted or
      * replaced while its holder lived. Asked of {@code /proc/locks} once per lock file (a file
      * that has passed stays clean: any later holder locks this same file); where there is no
      * {@code /proc/locks}, nothing can be told.
@@ -188,7 +191,7 @@ final class LockDirectory {
             return false;
         }
         String inode = String.valueOf(Files.getAttribute(file(port), "unix:ino", LinkOption.NOFOLLOW_LINKS));
-        if (ProcLocks.at(position(port)).stream().anyMatch(lock -> !lock.inode().equals(inode))) {
+        if (ProcLocks.of(range(port)).stream().anyMatch(lock -> !lock.inode().equals(inode))) {
             return true;
         }
         verified.add(identity);
@@ -281,7 +284,18 @@ final class LockDirectory {
         if (!Files.isWritable(path)) {
             throw unusable(path, "this user may not create files in it");
         }
+        rangeEnd = (long) (realPath(path).hashCode() & 0x7fffffff) << 16;
         prepared = true;
+    }
+
+    /** The directory's path with links in its parents resolved, so that every JVM names it alike. */
+    private static String realPath(Path path) {
+        try {
+            return path.toRealPath().toString();
+        }
+        catch (IOException e) {
+            return path.toString();
+        }
     }
 
     /** A directory that every user may write to is only safe with the sticky bit, as /tmp has. */

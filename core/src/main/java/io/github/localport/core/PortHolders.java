@@ -47,10 +47,10 @@ final class PortHolders {
         return new PortHolders(PROC, ProcessHandle.current().pid()).socketHolders(port, protocol);
     }
 
-    /** Which process holds a lock at this position of a lock file, from /proc/locks, or an empty Optional. */
-    static Optional<String> ofLock(long position) {
+    /** Which process holds a lock of this range of a lock file, from /proc/locks, or an empty Optional. */
+    static Optional<String> ofLock(ProcLocks.Range range) {
         PortHolders holders = new PortHolders(PROC, ProcessHandle.current().pid());
-        return ProcLocks.at(position).stream().filter(lock -> lock.pid() > 0).findFirst()
+        return ProcLocks.of(range).stream().filter(lock -> lock.pid() > 0).findFirst()
                 .map(lock -> holders.describeProcess(lock.pid()));
     }
 

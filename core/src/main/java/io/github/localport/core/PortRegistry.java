@@ -302,7 +302,7 @@ public final class PortRegistry {
             }
             if (heldElsewhere > 0) {
                 return "another JVM or user holds it through localport, "
-                        + PortHolders.ofLock(directory.position(port)).map(holder -> "held by " + holder)
+                        + PortHolders.ofLock(directory.range(port)).map(holder -> "held by " + holder)
                                 .orElse("holder not visible to this user")
                         + " (lock file " + directory.file(port) + ")";
             }

@@ -15,6 +15,10 @@ final class ProcLocks {
     private static final Path LOCKS = Path.of("/proc/locks");
     static final boolean AVAILABLE = Files.isReadable(LOCKS);
 
+    /** The bytes a lock covers, first and last. */
+    record Range(long start, long end) {
+    }
+
     /** A held lock: the holder's pid ({@code 0} where the OS hides it) and the file's inode. */
     record Lock(long pid, String inode) {
     }
@@ -22,15 +26,16 @@ final class ProcLocks {
     private ProcLocks() {
     }
 
-    /** The granted POSIX locks that start at this position; empty where there is no {@code /proc/locks}. */
-    static List<Lock> at(long position) {
+    /** The granted POSIX locks of exactly this range; empty where there is no {@code /proc/locks}. */
+    static List<Lock> of(Range range) {
         List<Lock> locks = new ArrayList<>();
-        String start = Long.toString(position);
+        String start = Long.toString(range.start());
+        String end = Long.toString(range.end());
         try {
             for (String line : ProcFile.read(LOCKS).split("\n")) {
-                // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 62000"; waiters read "1: -> POSIX ..."
+                // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000"; waiters read "1: -> POSIX ..."
                 String[] fields = line.strip().split("\\s+");
-                if (fields.length >= 8 && fields[1].equals("POSIX") && fields[6].equals(start)) {
+                if (fields.length >= 8 && fields[1].equals("POSIX") && fields[6].equals(start) && fields[7].equals(end)) {
                     String device = fields[5];
                     locks.add(new Lock(Long.parseLong(fields[4]), device.substring(device.lastIndexOf(':') + 1)));
                 }
