@@ -51,6 +51,41 @@ final class Held {
         throw new IllegalStateException("no " + count + " consecutive free ports in " + range);
     }
 
+    /**
+     * Holds {@code count} adjacent ports of the default range, so that no localport user on the
+     * machine gets them, until closed: for tests that use them on a lock directory of their own.
+     */
+    static Lease lease(int count) {
+        PortRange range = PortRange.systemDefault();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = range.first() + java.util.concurrent.ThreadLocalRandom.current()
+                    .nextInt(range.last() - range.first() + 1 - count);
+            java.util.List<ReservedPort> held = new java.util.ArrayList<>();
+            try {
+                for (int port = first; port < first + count; port++) {
+                    held.add(ReservedPort.reserve(port));
+                }
+                if (held.stream().allMatch(port -> bindable(port.number()))) {
+                    return new Lease(first, held);
+                }
+            }
+            catch (IllegalStateException taken) {
+                // try other ports
+            }
+            held.forEach(ReservedPort::close);
+        }
+        throw new IllegalStateException("no " + count + " adjacent free ports in " + range);
+    }
+
+    /** Adjacent ports held for a test, from {@code first}. */
+    record Lease(int first, java.util.List<ReservedPort> held) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            held.forEach(ReservedPort::close);
+        }
+    }
+
     /** A port nobody holds now; whoever wants it next must still reserve it. */
     static int freePort() {
         try (ReservedPort port = ReservedPort.reserve()) {

@@ -9,7 +9,6 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,14 +28,11 @@ class ProcessServiceHardeningTests {
     @Test
     void stopsAProcessWhoseParentExitedBeforeItWasEverSeen(@TempDir Path temp) throws IOException {
         orphanPidFile = temp.resolve("orphan.pid");
-        long started = System.nanoTime();
 
         localPortTestKit().tests(OrphanTestCase.class).assertStatistics(stats -> stats.succeeded(1));
 
         long orphan = Long.parseLong(Files.readString(orphanPidFile).strip());
         assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).as("the orphan sleep " + orphan).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for a pipe the orphan kept open")
-                .isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

@@ -25,7 +25,12 @@ class WithoutJUnitTests {
     void reservesWithOnlyLocalportOnTheClassPathAndReadsJunitPlatformProperties(@TempDir Path temp)
             throws Exception {
         Path locks = temp.resolve("locks");
-        int port = Held.freePorts(2);
+        try (Held.Lease lease = Held.lease(1)) {
+            run(temp, locks, lease.first());
+        }
+    }
+
+    private static void run(Path temp, Path locks, int port) throws Exception {
         Path properties = Files.createDirectories(temp.resolve("properties"));
         Files.writeString(properties.resolve("junit-platform.properties"), "localport.lock.dir=" + locks
                 + "\nlocalport.range=" + port + "-" + port + "\n");

@@ -15,6 +15,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
@@ -69,12 +70,17 @@ final class LockDirectory {
     private static final int WRITABLE_BY_OTHERS = 0002;
 
     private final Path path;
+    /**
+     * Ports of this directory this copy of localport holds or is about to lock, and who asked:
+     * the claim that comes before the lock file, so that threads of this JVM never share a port.
+     */
+    private final Map<Integer, PortRequest> claims = new ConcurrentHashMap<>();
     private volatile long rangeEnd;
     private volatile boolean prepared;
     /** Channels this copy could not lock because another copy in this JVM held the file; never closed while it may. */
     private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
-    /** Lock files whose lock position /proc/locks showed free of stale holders: file key and creation time. */
-    private final Set<Object> verified = ConcurrentHashMap.newKeySet();
+    /** The last look at /proc/locks. */
+    private volatile ProcLocks.Snapshot snapshot;
 
     private LockDirectory(Path path) {
         this.path = path;
@@ -91,6 +97,10 @@ final class LockDirectory {
 
     Path path() {
         return path;
+    }
+
+    Map<Integer, PortRequest> claims() {
+        return claims;
     }
 
     Path file(int port) {
@@ -160,11 +170,17 @@ final class LockDirectory {
             return null;
         }
         PortLock taken = new PortLock(this, file, channel, lock, before.fileKey());
-        if (!taken.isStillNamedByItsPath() || staleHolderExists(port, before)) {
-            release(taken);
-            return null;
+        try {
+            if (taken.isStillNamedByItsPath() && !staleHolderExists(port)) {
+                return taken;
+            }
         }
-        return taken;
+        catch (IOException | RuntimeException e) {
+            release(taken);
+            throw e;
+        }
+        release(taken);
+        return null;
     }
 
     void release(PortLock lock) {
@@ -180,22 +196,29 @@ final class LockDirectory {
     }
 
     /**
-     * Whether a lock of this port's range is held on some other file, one deleted or
-     * replaced while its holder lived. Asked of {@code /proc/locks} once per lock file (a file
-     * that has passed stays clean: any later holder locks this same file); where there is no
-     * {@code /proc/locks}, nothing can be told.
+     * Whether a lock of this port's range is held on some other file, one deleted or replaced
+     * while its holder lived; where there is no {@code /proc/locks}, nothing can be told.
+     *
+     * <p>One look at {@code /proc/locks} answers for every lock file that existed before it: a
+     * holder that came after locked that same file, and so excludes us by its lock. So the last
+     * look is kept, and taken again only for a file changed since (its ctime, which a rename or a
+     * new file sets and no one can set back), or to confirm that a holder it showed is still there.
      */
-    private boolean staleHolderExists(int port, BasicFileAttributes ours) throws IOException {
-        List<Object> identity = Arrays.asList(ours.fileKey(), ours.lastModifiedTime());
-        if (ours.fileKey() == null || !ProcLocks.AVAILABLE || verified.contains(identity)) {
+    private boolean staleHolderExists(int port) throws IOException {
+        if (!ProcLocks.AVAILABLE) {
             return false;
         }
-        String inode = String.valueOf(Files.getAttribute(file(port), "unix:ino", LinkOption.NOFOLLOW_LINKS));
-        if (ProcLocks.of(range(port)).stream().anyMatch(lock -> !lock.inode().equals(inode))) {
-            return true;
+        Map<String, Object> ours = Files.readAttributes(file(port), "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
+        String inode = String.valueOf(ours.get("ino"));
+        ProcLocks.Snapshot seen = snapshot;
+        if (seen == null || !seen.isAfter((FileTime) ours.get("ctime"))) {
+            seen = snapshot = ProcLocks.snapshot();
         }
-        verified.add(identity);
-        return false;
+        if (!seen.holdsOtherThan(range(port), inode)) {
+            return false;
+        }
+        seen = snapshot = ProcLocks.snapshot();
+        return seen.holdsOtherThan(range(port), inode);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.NetworkChannel;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +26,6 @@ public final class PortRegistry {
 
     static final Logger LOGGER = Logger.getLogger("io.github.localport");
 
-    /** Ports this JVM holds or is about to lock, and who asked: the claim that comes before the lock file. */
-    private static final Map<Integer, PortRequest> CLAIMS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
 
     private PortRegistry() {
@@ -57,7 +54,8 @@ public final class PortRegistry {
     }
 
     static boolean isHeld(int port, LockDirectory directory) {
-        if (CLAIMS.putIfAbsent(port, new PortRequest("", Transport.TCP, "a check whether it is held")) != null) {
+        if (directory.claims().putIfAbsent(port, new PortRequest("", Transport.TCP, "a check whether it is held"))
+                != null) {
             return true;
         }
         try {
@@ -72,7 +70,7 @@ public final class PortRegistry {
             return true;
         }
         finally {
-            CLAIMS.remove(port);
+            directory.claims().remove(port);
         }
     }
 
@@ -91,7 +89,7 @@ public final class PortRegistry {
                         + " /etc/tmpfiles.d/localport.conf).");
             }
             lock.release();
-            CLAIMS.remove(port);
+            lock.directory().claims().remove(port);
         }
         finally {
             if (interrupted) {
@@ -233,7 +231,7 @@ public final class PortRegistry {
                 reservedByOs++;
                 return null;
             }
-            if (CLAIMS.putIfAbsent(port, request) != null) {
+            if (directory.claims().putIfAbsent(port, request) != null) {
                 heldHere++;
                 return null;
             }
@@ -250,7 +248,7 @@ public final class PortRegistry {
             }
             finally {
                 if (lock == null) {
-                    CLAIMS.remove(port);
+                    directory.claims().remove(port);
                 }
             }
             return lock;
@@ -297,7 +295,7 @@ public final class PortRegistry {
                 return "the OS reserves it (ip_local_reserved_ports)";
             }
             if (heldHere > 0) {
-                PortRequest holder = CLAIMS.get(port);
+                PortRequest holder = directory.claims().get(port);
                 return "this JVM holds it for " + (holder == null ? "another declaration" : holder.declaration());
             }
             if (heldElsewhere > 0) {

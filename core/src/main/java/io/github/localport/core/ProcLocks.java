@@ -3,6 +3,7 @@ package io.github.localport.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +20,28 @@ final class ProcLocks {
     record Range(long start, long end) {
     }
 
-    /** A held lock: the holder's pid ({@code 0} where the OS hides it) and the file's inode. */
-    record Lock(long pid, String inode) {
+    /** A held lock: the holder's pid ({@code 0} where the OS hides it), the file's inode and the range. */
+    record Lock(long pid, String inode, Range range) {
+    }
+
+    /** Every lock {@code /proc/locks} showed at one moment, and when that was. */
+    record Snapshot(long takenMillis, List<Lock> locks) {
+
+        /** Clock ticks of file times are coarse: a file this much older than the look was there for it. */
+        private static final long MARGIN_MILLIS = 2000;
+
+        boolean isAfter(FileTime time) {
+            return time.toMillis() < takenMillis - MARGIN_MILLIS;
+        }
+
+        boolean holdsOtherThan(Range range, String inode) {
+            return locks.stream().anyMatch(lock -> lock.range().equals(range) && !lock.inode().equals(inode));
+        }
+    }
+
+    static Snapshot snapshot() {
+        long now = System.currentTimeMillis();
+        return new Snapshot(now, read());
     }
 
     private ProcLocks() {
@@ -28,16 +49,20 @@ final class ProcLocks {
 
     /** The granted POSIX locks of exactly this range; empty where there is no {@code /proc/locks}. */
     static List<Lock> of(Range range) {
+        return read().stream().filter(lock -> lock.range().equals(range)).toList();
+    }
+
+    /** Every granted POSIX lock with a bounded range; empty where there is no {@code /proc/locks}. */
+    private static List<Lock> read() {
         List<Lock> locks = new ArrayList<>();
-        String start = Long.toString(range.start());
-        String end = Long.toString(range.end());
         try {
             for (String line : ProcFile.read(LOCKS).split("\n")) {
                 // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000"; waiters read "1: -> POSIX ..."
                 String[] fields = line.strip().split("\\s+");
-                if (fields.length >= 8 && fields[1].equals("POSIX") && fields[6].equals(start) && fields[7].equals(end)) {
-                    String device = fields[5];
-                    locks.add(new Lock(Long.parseLong(fields[4]), device.substring(device.lastIndexOf(':') + 1)));
+                if (fields.length >= 8 && fields[1].equals("POSIX") && !fields[7].equals("EOF")) {
+                    String file = fields[5];
+                    locks.add(new Lock(Long.parseLong(fields[4]), file.substring(file.lastIndexOf(':') + 1),
+                            new Range(Long.parseLong(fields[6]), Long.parseLong(fields[7]))));
                 }
             }
         }

@@ -18,7 +18,7 @@
  * knows the default range, computed once from what the OS tells.</li>
  * <li><b>Reservation.</b> {@link io.github.localport.core.PortRegistry#reserve} walks the range
  * from a random start with a random stride and takes the first port that passes three checks, in
- * this order: not claimed in this JVM (a concurrent map); its lock file locked in the shared
+ * this order: not claimed in this JVM (a concurrent map per lock directory); its lock file locked in the shared
  * {@code LockDirectory} (other JVMs; the OS drops the lock when a JVM dies); and
  * {@code PortProbe.isFree} (nothing on the machine has it bound, not even a socket in TIME_WAIT).
  * The first port held only by sockets in TIME_WAIT ({@code PortProbe.isOnlyInTimeWait}: on Linux

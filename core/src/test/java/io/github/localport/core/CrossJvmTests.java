@@ -17,7 +17,7 @@ class CrossJvmTests {
     /** A narrow range and a lock directory of the test's own, so another build cannot make it run out. */
     @Test
     void childJvmsReservingAtOnceNeverGetTheSamePort(@TempDir Path lockDirectory) throws Exception {
-        int first = PortRange.systemDefault().first() + 1000;
+        int first = Held.privateRangeFirst() + 800;
         List<String> narrowRange = List.of("-Dlocalport.range=" + first + "-" + (first + 149),
                 "-Dlocalport.lock.dir=" + lockDirectory);
         List<ChildJvm> children = new ArrayList<>();

@@ -17,6 +17,16 @@ public final class Held {
         return Poll.until(condition, timeout);
     }
 
+    /**
+     * The first port of a range for tests that run on a lock directory of their own: 1,000 ports
+     * below the kernel's ephemeral range and outside localport's default range, so that builds
+     * running on the machine at the same time (which use the default range and lock directory)
+     * cannot bind a port such a test handed out.
+     */
+    public static int privateRangeFirst() {
+        return Integer.parseInt(PortRange.example().split("-")[0]);
+    }
+
     /** Whether this machine has IPv6 loopback, for tests that bind [::1] or [::]. */
     public static boolean ipv6() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
@@ -38,6 +48,42 @@ public final class Held {
             }
         }
         throw new IllegalStateException("no " + count + " consecutive free ports in " + range);
+    }
+
+    /**
+     * Holds {@code count} adjacent ports of the default range in the default lock directory, so
+     * that no localport user on the machine (another test JVM, another build) gets them, until
+     * closed: for tests that use them on a lock directory of their own.
+     */
+    public static Lease lease(int count) {
+        PortRange range = PortRange.systemDefault();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = range.first() + java.util.concurrent.ThreadLocalRandom.current().nextInt(range.size() - count);
+            java.util.List<Reservation> held = new java.util.ArrayList<>();
+            try {
+                for (int port = first; port < first + count; port++) {
+                    held.add(PortRegistry.reserve(new PortRequest("", Transport.TCP, "Held.lease"), "a test",
+                            Settings.fromSystemProperties().withRange(PortRange.exactly(port))));
+                }
+                if (held.stream().allMatch(reservation -> PortProbe.isFree(reservation.number(), Transport.TCP))) {
+                    return new Lease(first, held);
+                }
+            }
+            catch (IllegalStateException taken) {
+                // try other ports
+            }
+            held.forEach(Reservation::close);
+        }
+        throw new IllegalStateException("no " + count + " adjacent free ports in " + range);
+    }
+
+    /** Adjacent ports held for a test, from {@code first}. */
+    public record Lease(int first, java.util.List<Reservation> held) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            held.forEach(Reservation::close);
+        }
     }
 
     /** A port nobody holds now; whoever wants it next must still reserve it. */

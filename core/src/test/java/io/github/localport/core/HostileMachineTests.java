@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +43,20 @@ class HostileMachineTests {
     @TempDir
     Path temp;
     private Path locks;
+    private Held.Lease lease;
     private int port;
 
+    /** Two adjacent ports, held in the machine's lock directory so that no one else uses them meanwhile. */
     @BeforeEach
-    void twoFreePorts() {
+    void twoPortsOfOurOwn() {
         locks = temp.resolve("locks");
-        port = Held.freePorts(2);
+        lease = Held.lease(2);
+        port = lease.first();
+    }
+
+    @AfterEach
+    void giveThemBack() {
+        lease.close();
     }
 
     @Test

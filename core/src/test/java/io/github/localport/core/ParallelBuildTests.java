@@ -29,7 +29,7 @@ class ParallelBuildTests {
     private static final int ALLOCATIONS_PER_THREAD = 150;
     private static final int RANGE_SIZE = 40;
 
-    /** Between the windows PortRegistryTests (first..+599) and CrossJvmTests (+1000..+1149) use. */
+    /** Between the windows PortRegistryTests (first..+599) and CrossJvmTests (+800..+949) use. */
     private static final int RANGE_OFFSET = 600;
     private static final int TWO_COPIES_OFFSET = RANGE_OFFSET + RANGE_SIZE;
 
@@ -56,7 +56,7 @@ class ParallelBuildTests {
 
     /** Runs the children on the range and checks every hold; returns them. */
     private static List<Hold> run(Path directory, int copies, int offset, int rangeSize) throws Exception {
-        int first = PortRange.systemDefault().first() + offset;
+        int first = Held.privateRangeFirst() + offset;
         int last = first + rangeSize - 1;
         List<String> properties = List.of("-Dlocalport.range=" + first + "-" + last,
                 "-Dlocalport.lock.dir=" + directory.resolve("locks"));

@@ -34,7 +34,7 @@ class PortRegistryTests {
 
     @Test
     void threadsReservingAtOnceNeverGetAPortTwiceEvenBeforeAnythingBindsIt() throws Exception {
-        int first = PortRange.systemDefault().first();
+        int first = Held.privateRangeFirst();
         Settings narrow = settings(first, first + 599);
         int threads = 16;
         int each = 30;
