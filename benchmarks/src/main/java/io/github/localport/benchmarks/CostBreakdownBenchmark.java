@@ -16,8 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
-import io.github.localport.Protocol;
 import io.github.localport.ReservedPort;
+import io.github.localport.core.Reservation;
+import io.github.localport.core.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Where localport's allocate+release time goes: each step of {@code ReservedPort.reserve()} and
  * {@code close()} on Linux, measured alone, beside the whole and a bare {@code ServerSocket(0)}.
- * The steps reach into the internal package by reflection (it is not API): if the library's
+ * The steps reach into the core's package by reflection (it is not API): if the library's
  * internals change, these fail at setup and need the new names; the whole and the JDK-only steps
  * still run.
  *
@@ -50,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CostBreakdownBenchmark {
 
-    private static final String INTERNAL = "io.github.localport.internal.";
+    private static final String INTERNAL = "io.github.localport.core.";
 
     private Path lockFile;
     private FileChannel keptChannel;
@@ -85,10 +86,10 @@ public class CostBreakdownBenchmark {
                 .invoke(directory);
         tryLock = lookup.unreflect(accessible(lockDirectoryClass.getDeclaredMethod("tryLock", int.class)));
         releaseLock = lookup.unreflect(accessible(portLockClass.getDeclaredMethod("release")));
-        isFree = lookup.unreflect(accessible(probeClass.getDeclaredMethod("isFree", int.class, Protocol.class)));
-        isReleased = lookup.unreflect(accessible(probeClass.getDeclaredMethod("isReleased", int.class, Protocol.class)));
-        Constructor<?> requestConstructor = requestClass.getDeclaredConstructor(String.class, Protocol.class, String.class);
-        request = accessible(requestConstructor).newInstance("", Protocol.TCP, "a benchmark");
+        isFree = lookup.unreflect(accessible(probeClass.getDeclaredMethod("isFree", int.class, Transport.class)));
+        isReleased = lookup.unreflect(accessible(probeClass.getDeclaredMethod("isReleased", int.class, Transport.class)));
+        Constructor<?> requestConstructor = requestClass.getDeclaredConstructor(String.class, Transport.class, String.class);
+        request = accessible(requestConstructor).newInstance("", Transport.TCP, "a benchmark");
         reserve = lookup.unreflect(accessible(registryClass.getDeclaredMethod("reserve", requestClass, String.class,
                 settingsClass)));
         keptChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -110,7 +111,7 @@ public class CostBreakdownBenchmark {
     /** The whole, without finding the caller for messages and without reading the system properties. */
     @Benchmark
     public int wholeWithoutCallerAndSettings() throws Throwable {
-        try (ReservedPort reserved = (ReservedPort) reserve.invoke(request, "a benchmark", settings)) {
+        try (Reservation reserved = (Reservation) reserve.invoke(request, "a benchmark", settings)) {
             return reserved.number();
         }
     }
@@ -122,11 +123,11 @@ public class CostBreakdownBenchmark {
         }
     }
 
-    /** reserve(): the caller, for messages, as PortRegistry.reserveForCaller finds it. */
+    /** reserve(): the caller, for messages, as HeldPort.reserveForCaller finds it. */
     @Benchmark
     public String stepCallerStackWalk() {
         return StackWalker.getInstance().walk(frames -> frames
-                .filter(frame -> !frame.getClassName().equals(INTERNAL + "PortRegistry")
+                .filter(frame -> !frame.getClassName().startsWith(INTERNAL)
                         && !frame.getClassName().equals(ReservedPort.class.getName()))
                 .findFirst().map(Object::toString).orElse("an unknown caller"));
     }
@@ -150,13 +151,13 @@ public class CostBreakdownBenchmark {
     /** reserve(): the probe that nothing is bound to the port (one bind of [::], closed). */
     @Benchmark
     public boolean stepProbeIsFree() throws Throwable {
-        return (boolean) isFree.invoke(port, Protocol.TCP);
+        return (boolean) isFree.invoke(port, Transport.TCP);
     }
 
     /** close(): the release check that nothing listens any more (one bind with SO_REUSEADDR, closed). */
     @Benchmark
     public boolean stepProbeIsReleased() throws Throwable {
-        return (boolean) isReleased.invoke(port, Protocol.TCP);
+        return (boolean) isReleased.invoke(port, Transport.TCP);
     }
 
     /** Inside the lock step: opening with CREATE_NEW a lock file that exists throws FileAlreadyExistsException. */
@@ -202,7 +203,7 @@ public class CostBreakdownBenchmark {
     @Benchmark
     public Object ideaCallerFrameFormattedLazily() {
         return StackWalker.getInstance().walk(frames -> frames
-                .filter(frame -> !frame.getClassName().equals(INTERNAL + "PortRegistry")
+                .filter(frame -> !frame.getClassName().startsWith(INTERNAL)
                         && !frame.getClassName().equals(ReservedPort.class.getName()))
                 .findFirst().orElse(null));
     }
