@@ -107,7 +107,7 @@ class HostileMachineTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "fifo", "socket", "directory", "link" })
+    @ValueSource(strings = { "fifo", "socket", "device", "directory", "link" })
     void passesOverAnythingPlantedWhereALockFileBelongsWithoutBlocking(String planted) throws Exception {
         reserve(port, port).close(); // prepares the directory
         Path file = locks.resolve(port + ".lock");
@@ -259,6 +259,11 @@ class HostileMachineTests {
                 ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                 socket.bind(UnixDomainSocketAddress.of(file));
                 socket.close(); // the socket file stays
+            }
+            case "device" -> {
+                assumeTrue(ChildJvm.otherUserAvailable(), "runs as root, which may make a device node");
+                assertThat(new ProcessBuilder("mknod", file.toString(), "c", "1", "3").inheritIO().start().waitFor())
+                        .as("mknod of a character device like /dev/null").isZero();
             }
             case "directory" -> Files.createDirectory(file);
             case "link" -> Files.createSymbolicLink(file, Path.of("/dev/zero"));
