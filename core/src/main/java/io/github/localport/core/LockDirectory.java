@@ -15,7 +15,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
@@ -171,7 +170,7 @@ final class LockDirectory {
         }
         PortLock taken = new PortLock(this, file, channel, lock, before.fileKey());
         try {
-            if (taken.isStillNamedByItsPath() && !staleHolderExists(port)) {
+            if (taken.isStillNamedByItsPath() && !staleHolderExists(port, before)) {
                 return taken;
             }
         }
@@ -201,22 +200,22 @@ final class LockDirectory {
      *
      * <p>One look at {@code /proc/locks} answers for every lock file that existed before it: a
      * holder that came after locked that same file, and so excludes us by its lock. So the last
-     * look is kept, and taken again only for a file changed since (its ctime, which a rename or a
-     * new file sets and no one can set back), or to confirm that a holder it showed is still there.
+     * look is kept, and taken again only for a file created since (lock files are never written,
+     * so their modification time is their creation time), or to confirm that a holder it showed
+     * is still there.
      */
-    private boolean staleHolderExists(int port) throws IOException {
+    private boolean staleHolderExists(int port, BasicFileAttributes ours) throws IOException {
         if (!ProcLocks.AVAILABLE) {
             return false;
         }
-        Map<String, Object> ours = Files.readAttributes(file(port), "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
-        String inode = String.valueOf(ours.get("ino"));
         ProcLocks.Snapshot seen = snapshot;
-        if (seen == null || !seen.isAfter((FileTime) ours.get("ctime"))) {
+        if (seen == null || !seen.isAfter(ours.lastModifiedTime())) {
             seen = snapshot = ProcLocks.snapshot();
         }
-        if (!seen.holdsOtherThan(range(port), inode)) {
+        if (!seen.holdsOtherThan(range(port), null)) {
             return false;
         }
+        String inode = String.valueOf(Files.getAttribute(file(port), "unix:ino", LinkOption.NOFOLLOW_LINKS));
         seen = snapshot = ProcLocks.snapshot();
         return seen.holdsOtherThan(range(port), inode);
     }

@@ -34,6 +34,7 @@ final class ProcLocks {
             return time.toMillis() < takenMillis - MARGIN_MILLIS;
         }
 
+        /** Whether a lock of the range is held on a file other than the inode; any file, for {@code null}. */
         boolean holdsOtherThan(Range range, String inode) {
             return locks.stream().anyMatch(lock -> lock.range().equals(range) && !lock.inode().equals(inode));
         }
