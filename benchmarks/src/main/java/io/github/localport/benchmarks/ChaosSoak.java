@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * files would be, starts IPv4-stack workers and starts programs outside localport that listen
  * on ports of the range ({@link SoakForeignListener}). At the end it reads every record and
  * prints one summary line; the exit code is 1 on any overlap, clash with another localport
- * holder, port handed out over a live foreign listener or hung thread.
+ * holder, port handed out over a live foreign listener, hung thread or failed reservation.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.localport.benchmarks.ChaosSoak [options]
@@ -117,14 +117,9 @@ public final class ChaosSoak {
         }
         System.out.println();
         if (baseline != null && baseline.failed()) {
-            System.out.printf(Locale.ROOT, "baseline failed: %d overlaps, %d localport clashes, %d handed out over a"
-                    + " foreign listener, %d hung threads%n", baseline.overlaps, baseline.localportClashes,
-                    baseline.overForeign, baseline.hungThreads);
+            System.out.println("baseline failed: " + baseline.counts());
         }
-        System.out.printf(Locale.ROOT, "soak: %d overlaps, %d localport clashes, %d foreign clashes, %d unexplained clashes,"
-                + " %d handed out over a foreign listener, %d hung threads, %d failed reservations; %s; %d chaos actions;"
-                + " %s%n", main.overlaps, main.localportClashes, main.foreignClashes, main.unexplainedClashes,
-                main.overForeign, main.hungThreads, main.failedReservations, rate, main.chaosActions(),
+        System.out.printf(Locale.ROOT, "soak: %s; %s; %d chaos actions; %s%n", main.counts(), rate, main.chaosActions(),
                 failed ? "FAIL" : "PASS");
         if (failed || options.keep || !createdOut) {
             System.out.println("Records kept in " + out);

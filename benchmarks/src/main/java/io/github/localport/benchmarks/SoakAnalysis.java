@@ -55,6 +55,7 @@ final class SoakAnalysis {
     long overForeign;
     long hungThreads;
     long failedReservations;
+    long exhausted;
     long leakReports;
     long otherErrors;
     long unparsable;
@@ -87,13 +88,28 @@ final class SoakAnalysis {
         return analysis;
     }
 
+    /**
+     * Any overlap, localport clash, hand-out over a foreign listener, hung thread, or failed
+     * reservation other than an exhausted range (every holder of the soak together takes fewer
+     * ports than the range has, so under a sound library only misconfiguration exhausts it); or
+     * a worker whose clock is not the driver's.
+     */
     boolean failed() {
-        return overlaps + localportClashes + overForeign + hungThreads > 0 || !phase.problems.stream()
-                .filter(problem -> problem.startsWith("clock")).toList().isEmpty();
+        return overlaps + localportClashes + overForeign + hungThreads + failedReservations - exhausted > 0
+                || phase.problems.stream().anyMatch(problem -> problem.startsWith("clock"));
+    }
+
+    /** The counts of the summary line. */
+    String counts() {
+        return String.format(Locale.ROOT, "%d overlaps, %d localport clashes, %d foreign clashes, %d unexplained clashes,"
+                + " %d handed out over a foreign listener, %d hung threads, %d failed reservations%s", overlaps,
+                localportClashes, foreignClashes, unexplainedClashes, overForeign, hungThreads, failedReservations,
+                exhausted == 0 ? "" : " (" + exhausted + " for an exhausted range)");
     }
 
     long chaosActions() {
-        return phase.actions.stream().filter(action -> !action.detail().startsWith("skipped")).count();
+        return phase.actions.stream().filter(action -> !action.detail().startsWith("skipped")
+                && !action.type().equals("remove-plant")).count();
     }
 
     double rate() {
@@ -148,6 +164,9 @@ final class SoakAnalysis {
                     Long.parseLong(f[4]), Long.parseLong(f[5])));
             case "F" -> {
                 failedReservations++;
+                if (line.contains("java.lang.IllegalStateException: No free port in ")) {
+                    exhausted++;
+                }
                 count(failures, normalise(String.join(" ", Arrays.copyOfRange(f, 4, f.length)), 110));
             }
             case "P" -> {
@@ -239,13 +258,17 @@ final class SoakAnalysis {
                 foreignClashes++;
                 continue;
             }
-            Hold other = byPort.getOrDefault(clash.port, List.of()).stream()
-                    .filter(h -> !(h.worker == clash.worker && h.thread == clash.thread && h.seq == clash.seq))
+            List<Hold> ofPort = byPort.getOrDefault(clash.port, List.of());
+            Hold own = ofPort.stream().filter(h -> h.worker == clash.worker && h.thread == clash.thread && h.seq == clash.seq)
+                    .findFirst().orElse(null);
+            Hold other = ofPort.stream().filter(h -> h != own)
                     .filter(h -> intersects(h.serverFrom(), h.serverPossiblyUntil(), clash.bindStart, clash.bindEnd))
                     .findFirst().orElse(null);
             if (other != null) {
                 localportClashes++;
-                String cause = lockFileActions(clash.port, Math.min(other.t0, clash.bindStart), clash.bindEnd);
+                // From the first of the two reserve() calls: a lock file lost after it let the second in.
+                long from = own == null ? other.t0 : other.t0 - own.t0 < 0 ? other.t0 : own.t0;
+                String cause = lockFileActions(clash.port, from, clash.bindEnd);
                 count(localportClashCauses, cause);
                 if (clashDetails.size() < DETAILS) {
                     clashDetails.add(String.format(Locale.ROOT, "port %d: worker %d thread %d could not bind %s;"
@@ -285,7 +308,7 @@ final class SoakAnalysis {
         Set<String> types = new TreeSet<>();
         for (Action action : phase.actions) {
             boolean onFile = action.port() == port && (action.type().startsWith("plant-")
-                    || action.type().equals("delete-lock-file"));
+                    || action.type().equals("delete-lock-file") || action.type().equals("remove-plant"));
             boolean onDirectory = action.type().equals("delete-lock-dir");
             if ((onFile || onDirectory) && !action.detail().startsWith("skipped") && !action.detail().startsWith("no ")
                     && action.nanos() - from >= 0 && action.nanos() - to <= 0) {

@@ -369,7 +369,7 @@ final class SoakPhase {
             return;
         }
         if (!Files.isDirectory(lockDirectory, LinkOption.NOFOLLOW_LINKS)) {
-            record(action, now, port, "skipped: no lock directory (deleted, not re-created yet)");
+            record(action, now, port, "skipped: no lock directory (deleted and not re-created, or not made yet)");
             return;
         }
         Path temporary = lockDirectory.resolve(".soak-plant-" + ++plantSequence);
@@ -426,8 +426,8 @@ final class SoakPhase {
         if (same) {
             long now = System.nanoTime();
             Files.deleteIfExists(file);
-            record("delete-lock-file", now, oldest.port, "deleted " + what + " (the oldest plant, to keep "
-                    + MAX_PLANTS + " at most)");
+            record("remove-plant", now, oldest.port, "deleted " + what + " (the oldest plant, to keep " + MAX_PLANTS
+                    + " at most)");
         }
     }
 
