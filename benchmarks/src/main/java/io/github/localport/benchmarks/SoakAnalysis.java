@@ -235,9 +235,10 @@ final class SoakAnalysis {
                     count(overlapCauses, cause);
                     if (overlapDetails.size() < DETAILS) {
                         overlapDetails.add(String.format(Locale.ROOT, "port %d: %s held it %s; %s got it %s (%.1f ms"
-                                + " before the first let go); lock-file actions between: %s", hold.port, longest,
+                                + " before the first %s); lock-file actions between: %s", hold.port, longest,
                                 span(longest.t1, longest.surelyHeldUntil()), hold, at(hold.t1),
-                                (longest.surelyHeldUntil() - hold.t1) / 1e6, cause));
+                                (longest.surelyHeldUntil() - hold.t1) / 1e6, longest.complete ? "called close()"
+                                        : "was sent SIGKILL (or last gave a sign of life)", cause));
                     }
                 }
                 if (longest == null || hold.surelyHeldUntil() - longest.surelyHeldUntil() > 0) {
@@ -358,9 +359,11 @@ final class SoakAnalysis {
         long foreignBound = phase.foreign.stream().filter(f -> f.bound != NONE).count();
         out.printf(Locale.ROOT, "%n== %s: %.0f s, %d reservations (%d in the phase: %.0f/s)%n", phase.name, seconds,
                 reservations, reservationsInPhase, rate());
+        long diedOnTheirOwn = phase.workers.stream().filter(w -> w.exitCode != Integer.MIN_VALUE && w.exitCode != 0
+                && w.exitCode != 137).count();
         out.printf(Locale.ROOT, "worker JVMs: %d started, %d SIGKILLed by chaos, %d with the IPv4 stack, %d killed at"
-                + " the end (did not stop in time); foreign listeners: %d started, %d bound, %d could not bind%n",
-                started, killed, ipv4, killedAtEnd, phase.foreign.size(), foreignBound,
+                + " the end (did not stop in time), %d died on their own; foreign listeners: %d started, %d bound, %d"
+                + " could not bind%n", started, killed, ipv4, killedAtEnd, diedOnTheirOwn, phase.foreign.size(), foreignBound,
                 phase.foreign.stream().filter(f -> f.failed != NONE).count());
         if (!actionCounts.isEmpty()) {
             out.println("chaos actions: " + format(actionCounts));
@@ -443,15 +446,9 @@ final class SoakAnalysis {
             this.t1 = t1;
         }
 
-        /** Until close() was called, or SIGKILL sent: surely held until then. */
+        /** Until close() was called, or SIGKILL was sent (or the JVM's last sign of life): surely held until then. */
         long surelyHeldUntil() {
-            if (complete) {
-                return releaseStart;
-            }
-            if (worker.killed()) {
-                return worker.killSent;
-            }
-            return worker.exited != NONE ? worker.exited : phase.end;
+            return complete ? releaseStart : worker.surelyAliveUntil(t1);
         }
 
         long serverFrom() {

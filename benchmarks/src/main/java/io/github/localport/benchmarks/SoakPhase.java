@@ -71,7 +71,7 @@ final class SoakPhase {
     private final Deque<Plant> plants = new ArrayDeque<>();
     private final Object runningLock = new Object();
     private boolean running;
-    private PrintWriter chaosLog;
+    private volatile PrintWriter chaosLog;
     private int plantSequence;
 
     SoakPhase(String name, Path directory, boolean chaos, ChaosSoak.Options options, Queue<Process> children, Random random) {
@@ -203,7 +203,14 @@ final class SoakPhase {
         children.add(process);
         WorkerProcess worker = new WorkerProcess(id, ipv4, records, err, process, spawned);
         workers.add(worker);
-        process.onExit().thenRun(() -> worker.exited = System.nanoTime());
+        process.onExit().thenRun(() -> {
+            worker.exited = System.nanoTime();
+            worker.lastRecord = lastRecordTime(records);
+            worker.exitCode = process.exitValue();
+            log(worker.exited, "exited", -1, "worker " + id + " with " + worker.exitCode
+                    + (worker.killed() ? ", SIGKILL sent " + (worker.exited - worker.killSent) / 1000 + " us before" : "")
+                    + ", last record at " + worker.lastRecord);
+        });
         Thread reader = new Thread(() -> worker.read(this), "worker-" + id + "-output");
         reader.setDaemon(true);
         reader.start();
@@ -477,7 +484,35 @@ final class SoakPhase {
     private void record(String type, long nanos, int port, String detail) {
         Action action = new Action(type, nanos, port, detail);
         actions.add(action);
-        chaosLog.println(nanos + " " + type + " " + port + " " + detail);
+        log(nanos, type, port, detail);
+    }
+
+    /** A line of chaos.log; from any thread. */
+    private void log(long nanos, String type, int port, String detail) {
+        PrintWriter log = chaosLog;
+        if (log != null) {
+            log.println(nanos + " " + type + " " + port + " " + detail);
+        }
+    }
+
+    /** The latest time in a worker's record file (the second time field of its last line). */
+    static long lastRecordTime(Path records) {
+        long last = NONE;
+        try (BufferedReader in = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String[] fields = line.split("[ \t]");
+                for (int i = 1; i < fields.length; i++) {
+                    if (fields[i].length() > 6 && fields[i].chars().allMatch(Character::isDigit)) {
+                        long value = Long.parseLong(fields[i]);
+                        last = last == NONE || value - last > 0 ? value : last;
+                    }
+                }
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            // none
+        }
+        return last;
     }
 
     private static List<String> javaCommand() {
@@ -507,6 +542,9 @@ final class SoakPhase {
         volatile long killSent = NONE;
         volatile long exited = NONE;
         volatile boolean killedAtEnd;
+        /** The latest time in its records when it exited: it surely lived until then. */
+        volatile long lastRecord = NONE;
+        volatile int exitCode = Integer.MIN_VALUE;
         final Queue<String> output = new ConcurrentLinkedQueue<>();
 
         WorkerProcess(int id, boolean ipv4, Path records, Path errFile, Process process, long spawned) {
@@ -558,6 +596,19 @@ final class SoakPhase {
 
         boolean killed() {
             return killSent != NONE;
+        }
+
+        /**
+         * Until when its reservations that never ended surely were held: until SIGKILL was sent if
+         * that is what ended it (exit code 137, or not known yet), else (it exited, crashed or
+         * was killed by something else) until its last record, when it surely lived.
+         */
+        long surelyAliveUntil(long fallback) {
+            if (killed() && (exitCode == 137 || exitCode == Integer.MIN_VALUE)) {
+                return killSent;
+            }
+            long last = lastRecord != NONE ? lastRecord : lastRecordTime(records);
+            return last != NONE ? last : fallback;
         }
     }
 
