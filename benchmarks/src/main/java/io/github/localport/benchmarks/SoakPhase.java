@@ -203,7 +203,7 @@ final class SoakPhase {
         children.add(process);
         WorkerProcess worker = new WorkerProcess(id, ipv4, records, err, process, spawned);
         workers.add(worker);
-        process.onExit().thenRun(() -> {
+        worker.exitHandled = process.onExit().thenRun(() -> {
             worker.exited = System.nanoTime();
             worker.lastRecord = lastRecordTime(records);
             worker.exitCode = process.exitValue();
@@ -300,6 +300,12 @@ final class SoakPhase {
         }
         for (WorkerProcess worker : workers) {
             worker.awaitOutput();
+            try {
+                worker.exitHandled.get(5, TimeUnit.SECONDS);
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                problems.add("worker " + worker.id + ": its exit was not seen (" + e + ")");
+            }
         }
         for (ForeignProcess listener : foreign) {
             listener.awaitOutput();
@@ -545,6 +551,7 @@ final class SoakPhase {
         /** The latest time in its records when it exited: it surely lived until then. */
         volatile long lastRecord = NONE;
         volatile int exitCode = Integer.MIN_VALUE;
+        volatile java.util.concurrent.CompletableFuture<Void> exitHandled;
         final Queue<String> output = new ConcurrentLinkedQueue<>();
 
         WorkerProcess(int id, boolean ipv4, Path records, Path errFile, Process process, long spawned) {
