@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -26,9 +27,13 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -303,7 +308,7 @@ final class SoakPhase {
             try {
                 worker.exitHandled.get(5, TimeUnit.SECONDS);
             }
-            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            catch (ExecutionException | TimeoutException e) {
                 problems.add("worker " + worker.id + ": its exit was not seen (" + e + ")");
             }
         }
@@ -469,7 +474,7 @@ final class SoakPhase {
             catch (NoSuchFileException e) {
                 return deleted;
             }
-            catch (java.io.UncheckedIOException e) {
+            catch (UncheckedIOException e) {
                 continue; // a file vanished during the walk
             }
             try {
@@ -542,8 +547,8 @@ final class SoakPhase {
         final Process process;
         final long spawned;
         private final PrintStream in;
-        private final java.util.concurrent.CountDownLatch readyLatch = new java.util.concurrent.CountDownLatch(1);
-        private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch readyLatch = new CountDownLatch(1);
+        private final CountDownLatch outputEnded = new CountDownLatch(1);
         volatile long ready = NONE;
         volatile long killSent = NONE;
         volatile long exited = NONE;
@@ -551,7 +556,7 @@ final class SoakPhase {
         /** The latest time in its records when it exited: it surely lived until then. */
         volatile long lastRecord = NONE;
         volatile int exitCode = Integer.MIN_VALUE;
-        volatile java.util.concurrent.CompletableFuture<Void> exitHandled;
+        volatile CompletableFuture<Void> exitHandled;
         final Queue<String> output = new ConcurrentLinkedQueue<>();
 
         WorkerProcess(int id, boolean ipv4, Path records, Path errFile, Process process, long spawned) {
@@ -626,7 +631,7 @@ final class SoakPhase {
         final long holdMillis;
         final Process process;
         final long spawned;
-        private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch outputEnded = new CountDownLatch(1);
         volatile long binding = NONE;
         volatile long bound = NONE;
         volatile long failed = NONE;
