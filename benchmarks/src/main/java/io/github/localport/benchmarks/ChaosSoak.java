@@ -111,9 +111,11 @@ public final class ChaosSoak {
             rate = String.format(Locale.ROOT, "%.0f reservations/s", main.rate());
         }
         else {
-            double ratio = baseline.rate() == 0 ? 0 : main.rate() / baseline.rate();
-            rate = String.format(Locale.ROOT, "%.0f reservations/s (no-chaos baseline %.0f/s: %.2fx, %s 2x)",
-                    main.rate(), baseline.rate(), ratio, ratio >= 0.5 ? "within" : "NOT within");
+            double ratio = baseline.ratePerRunningWorker() == 0 ? 0
+                    : main.ratePerRunningWorker() / baseline.ratePerRunningWorker();
+            rate = String.format(Locale.ROOT, "%.0f reservations/s, %.1f/s per running worker JVM (no-chaos"
+                    + " baseline %.0f/s, %.1f/s per worker: %.2fx, %s 2x)", main.rate(), main.ratePerRunningWorker(),
+                    baseline.rate(), baseline.ratePerRunningWorker(), ratio, ratio >= 0.5 ? "within" : "NOT within");
         }
         System.out.println();
         if (baseline != null && baseline.failed()) {

@@ -60,6 +60,8 @@ final class SoakAnalysis {
     long otherErrors;
     long unparsable;
     double seconds;
+    /** Seconds that worker JVMs were up (ready and not yet killed or exited) during the phase, added up. */
+    double workerSeconds;
     final Map<String, Integer> overlapCauses = new TreeMap<>();
     final Map<String, Integer> localportClashCauses = new TreeMap<>();
     final Map<String, Integer> overForeignCauses = new TreeMap<>();
@@ -114,6 +116,14 @@ final class SoakAnalysis {
 
     double rate() {
         return seconds == 0 ? 0 : reservationsInPhase / seconds;
+    }
+
+    /**
+     * Reservations per second of a worker JVM that was up: chaos stops and starts workers, and a
+     * JVM starting up reserves nothing for a second or two, which is not localport's time.
+     */
+    double ratePerRunningWorker() {
+        return workerSeconds == 0 ? 0 : reservationsInPhase / workerSeconds;
     }
 
     // ---- reading ----------------------------------------------------------------------------
@@ -215,6 +225,12 @@ final class SoakAnalysis {
         seconds = (phase.end - phase.start) / 1e9;
         reservations = holds.size();
         reservationsInPhase = holds.stream().filter(h -> h.t1 - phase.start >= 0 && h.t1 - phase.end <= 0).count();
+        for (WorkerProcess worker : phase.workers) {
+            long up = worker.ready == SoakPhase.NONE ? phase.end : Math.max(worker.ready, phase.start);
+            long down = worker.killSent != SoakPhase.NONE ? worker.killSent
+                    : worker.exited != SoakPhase.NONE ? worker.exited : phase.end;
+            workerSeconds += Math.max(0, Math.min(down, phase.end) - up) / 1e9;
+        }
         for (Action action : phase.actions) {
             count(actionCounts, action.type() + (action.detail().startsWith("skipped") ? " (skipped)" : ""));
         }
