@@ -54,7 +54,7 @@ import java.util.stream.Stream;
 public final class ReserveBindAndChurn {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(40);
     private static final int MAX_CONNECTIONS = 20_000;
 
     private ReserveBindAndChurn() {
