@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /** A JVM started from this test class path, talked to over its standard streams. */
 final class ChildJvm implements AutoCloseable {
 
-    private static final Duration LINE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration LINE_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
     private final BufferedReader out;
@@ -92,7 +92,7 @@ final class ChildJvm implements AutoCloseable {
                 : "rw-r--r--"));
     }
 
-    /** The next line the child prints, within 30 s. */
+    /** The next line the child prints, within 60 s (the children that work for a while print at the end). */
     String readLine() throws IOException {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
