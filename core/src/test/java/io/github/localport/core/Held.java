@@ -19,12 +19,12 @@ public final class Held {
 
     /**
      * The first port of a range for tests that run on a lock directory of their own: 1,000 ports
-     * below the kernel's ephemeral range and outside localport's default range, so that builds
-     * running on the machine at the same time (which use the default range and lock directory)
-     * cannot bind a port such a test handed out.
+     * below the kernel's ephemeral range, outside localport's default range and the range its
+     * messages suggest, so that builds running on the machine at the same time cannot bind a port
+     * such a test handed out.
      */
     public static int privateRangeFirst() {
-        return Integer.parseInt(PortRange.example().split("-")[0]);
+        return Integer.parseInt(PortRange.example().split("-")[0]) - 3000;
     }
 
     /** Whether this machine has IPv6 loopback, for tests that bind [::1] or [::]. */

@@ -163,7 +163,8 @@ public final class ReserveBindAndChurn {
                 }
                 catch (BindException e) {
                     clashes.incrementAndGet();
-                    System.out.println("CLASH " + port.number() + ": " + e.getMessage());
+                    System.out.println("CLASH " + port.number() + ": " + e.getMessage() + "; held by "
+                            + PortHolders.ofSocket(port.number(), Transport.TCP).orElse("nothing visible now"));
                 }
                 holds.add(port.number() + " " + start + " " + System.nanoTime());
             }
