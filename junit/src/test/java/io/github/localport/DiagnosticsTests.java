@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EventType;
 
 /** What localport tells a user: who holds a leaked port, report entries, and its log. */
 class DiagnosticsTests {
@@ -66,6 +68,20 @@ class DiagnosticsTests {
                 Map.entry("localport.name", "db"),
                 Map.entry("localport.for", "parameter 'db' of NamedPortTestCase.test(int, int)"),
                 Map.entry("localport.scope", "test " + NamedPortTestCase.class.getName() + " > test(int, int)")));
+    }
+
+    @Test
+    void publishesTheReportEntriesOfFieldPortsOnceTheirClassOrTestHasStarted() {
+        List<Event> events = localPortTestKit().execute(FieldsTestCase.class).allEvents().list();
+
+        List<Event> entries = events.stream().filter(event -> event.getType() == EventType.REPORTING_ENTRY_PUBLISHED)
+                .toList();
+        assertThat(entries).extracting(event -> event.getRequiredPayload(ReportEntry.class).getKeyValuePairs()
+                .get("localport.for")).containsExactlyInAnyOrder("field FieldsTestCase.forTheClass",
+                        "field FieldsTestCase.forTheTest");
+        assertThat(entries).allSatisfy(entry -> assertThat(events.subList(0, events.indexOf(entry)))
+                .anyMatch(event -> event.getType() == EventType.STARTED
+                        && event.getTestDescriptor().equals(entry.getTestDescriptor())));
     }
 
     @Test
@@ -135,6 +151,18 @@ class DiagnosticsTests {
             SEEN.put("pid", server.pid());
             SEEN.put("port", port.number());
             port.awaitListening(Duration.ofSeconds(30));
+        }
+    }
+
+    static class FieldsTestCase {
+        @LocalPort
+        static int forTheClass;
+
+        @LocalPort
+        int forTheTest;
+
+        @Test
+        void test() {
         }
     }
 
