@@ -80,7 +80,7 @@ public final class LocalPortExtension implements ParameterResolver, ExecutionCon
                 HeldPort.transport(annotation.protocol()), declaration, annotation.dead()));
         if (!annotation.systemProperty().isEmpty()) {
             SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
-                    reservation.reservation(), declaration);
+                    reservation.reservation(), declaration, scope);
             if (publication != null) {
                 scope.keep(publication, publication);
             }

@@ -88,6 +88,11 @@ final class PortScope implements ServiceRun.Ports {
         return false;
     }
 
+    /** Whether one of the two scopes encloses the other, so that a name declared in both is one port. */
+    boolean nests(PortScope other) {
+        return encloses(context, other.context) || encloses(other.context, context);
+    }
+
     /** Read once per run: configuration parameters do not change while tests run. */
     Settings settings() {
         ExtensionContext.Store run = context.getRoot().getStore(LocalPortExtension.NAMESPACE);
