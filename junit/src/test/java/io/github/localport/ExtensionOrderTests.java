@@ -8,6 +8,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,6 +72,14 @@ class ExtensionOrderTests {
                 RegisteredBeforeInstanceFieldTestCase.class, ExtendWithOnClassStaticFieldTestCase.class)
                 .testEvents().assertStatistics(stats -> stats.failed(3))
                 .assertThatEvents().haveExactly(3, finishedWithFailure(message(m -> m.contains("no server answers"))));
+    }
+
+    @Test
+    void anExtensionGivenTheFieldsValueInItsFieldInitializerSeesZero() {
+        localPortTestKit().tests(ReadInInitializerTestCase.class).assertStatistics(stats -> stats.failed(1))
+                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains("no server answers"))));
+
+        assertThat(SEEN).containsEntry("initializer", 0);
     }
 
     @Test
@@ -156,6 +165,25 @@ class ExtensionOrderTests {
 
         @RegisterExtension
         final ServerOnPort server = ServerOnPort.perTest(() -> port);
+
+        @Test
+        void test() throws Exception {
+            assertServerAnswersOn(port);
+        }
+    }
+
+    /** As WireMock's builder takes a port: the value is read when the class is initialised. */
+    static class ReadInInitializerTestCase {
+        @LocalPort
+        static int port;
+
+        @RegisterExtension
+        static final ServerOnPort SERVER = ServerOnPort.perClass(valueNow(ReadInInitializerTestCase.port));
+
+        private static IntSupplier valueNow(int value) {
+            SEEN.put("initializer", value);
+            return () -> value;
+        }
 
         @Test
         void test() throws Exception {
