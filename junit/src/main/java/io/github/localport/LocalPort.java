@@ -53,7 +53,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <h2>Fields</h2>
  * Fields are set before any other extension's callbacks run: a {@code static} field before
  * any {@code beforeAll}, an instance field before any {@code beforeEach}, so that an extension
- * that starts a server on the field's value starts it on the reserved port. A field holds one
+ * that starts a server on the field's value starts it on the reserved port. (localport sets them
+ * from an {@code ExecutionCondition}; where {@code junit.jupiter.conditions.deactivate} turns it
+ * off, from its own {@code beforeAll} and {@code beforeEach}, in registration order.) A field holds one
  * port at a time: when a {@code static} field of a base class would be set for two subclasses
  * running at the same time, or an instance field shared by tests running at the same time
  * ({@code @TestInstance(PER_CLASS)}, {@code @Nested}), the second fails at once with an
