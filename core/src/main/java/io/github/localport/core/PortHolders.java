@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
 /**
  * Names who holds a port, where the OS lets us see it: on Linux, the sockets bound to the port
  * ({@code /proc/net/tcp}, {@code tcp6}, {@code udp}, {@code udp6}), the processes whose open
- * files include those sockets ({@code /proc/PID/fd}), and the process that holds a port's lock
- * ({@code /proc/locks}). Only failure messages use it, and each look is bounded in time.
+ * files include those sockets ({@code /proc/PID/fd}), this JVM's threads blocked in accept on
+ * them ({@code /proc/PID/task}), and the process that holds a port's lock ({@code /proc/locks}). Only failure messages use it, and each look is bounded in time.
  */
 final class PortHolders {
 
@@ -109,10 +109,13 @@ final class PortHolders {
         List<String> holders = new ArrayList<>();
         inodeToUid.forEach((inode, uid) -> {
             Long pid = owners.get(inode);
-            holders.add(pid == null ? (outOfTime ? "a process not found within " + Durations.format(SCAN_BUDGET)
-                    + " (socket owned by uid " + uid + ")" : "a process this user cannot see (socket owned by uid "
-                            + uid + ")")
-                    : pid == ownPid ? describeProcess(pid) + threads.description() : describeProcess(pid));
+            if (pid != null) {
+                holders.add(describeProcess(pid) + (pid == ownPid ? threads.description() : ""));
+            }
+            else {
+                holders.add((outOfTime ? "a process not found within " + Durations.format(SCAN_BUDGET)
+                        : "a process this user cannot see") + " (socket owned by uid " + uid + ")");
+            }
         });
         return Optional.of(new Holding(holders.stream().distinct().collect(Collectors.joining("; ")),
                 threads == null ? Optional.empty() : threads.framework()));
