@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -80,6 +81,13 @@ class ExtensionOrderTests {
                 .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains("no server answers"))));
 
         assertThat(SEEN).containsEntry("initializer", 0);
+    }
+
+    @Test
+    void anotherExtensionsTestInstancePostProcessorSeesZeroInAnInstanceField() {
+        localPortTestKit().tests(InstanceFieldInPostProcessorTestCase.class).assertStatistics(stats -> stats.succeeded(1));
+
+        assertThat(SEEN).containsEntry("postProcessor", 0);
     }
 
     @Test
@@ -248,6 +256,25 @@ class ExtensionOrderTests {
         void second() throws Exception {
             assertServerAnswersOn(port);
             SEEN.put("second", port);
+        }
+    }
+
+    /** Reads the instance field when the test's instance is post-processed, before its condition. */
+    static class PostProcessorReader implements TestInstancePostProcessor {
+        @Override
+        public void postProcessTestInstance(Object instance, ExtensionContext context) {
+            SEEN.put("postProcessor", ((InstanceFieldInPostProcessorTestCase) instance).port);
+        }
+    }
+
+    @ExtendWith(PostProcessorReader.class)
+    static class InstanceFieldInPostProcessorTestCase {
+        @LocalPort
+        int port;
+
+        @Test
+        void test() {
+            assertThat(port).isNotZero();
         }
     }
 
