@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * </ul>
  * Any other type fails the test with an
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the supported
- * types, and reserves nothing. A {@code final} field fails the same way.
+ * types, and reserves nothing. A {@code final} field fails with one saying to remove
+ * {@code final}, and reserves nothing either.
  *
  * <h2>Scope</h2>
  * A port is held for the scope in which it is resolved, as for {@code @TempDir}: a
@@ -48,6 +49,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code @BeforeEach}, {@code @Test} or {@code @AfterEach} parameter holds it for one test.
  * Under {@code @TestInstance(PER_CLASS)}, and on JUnit 5.11 under either lifecycle, a
  * constructor parameter is held for the class.
+ *
+ * <h2>Fields</h2>
+ * Fields are set before any other extension's callbacks run: a {@code static} field before
+ * any {@code beforeAll}, an instance field before any {@code beforeEach}, so that an extension
+ * that starts a server on the field's value starts it on the reserved port. (localport sets them
+ * from an {@code ExecutionCondition}; where {@code junit.jupiter.conditions.deactivate} turns it
+ * off, from its own {@code beforeAll} and {@code beforeEach}, in registration order.) A field holds one
+ * port at a time: when a {@code static} field of a base class would be set for two subclasses
+ * running at the same time, or an instance field shared by tests running at the same time
+ * ({@code @TestInstance(PER_CLASS)}, {@code @Nested}), the second fails at once with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the field,
+ * both scopes and the fix.
  *
  * <h2>Names</h2>
  * A plain {@code @LocalPort} always gives a port of its own. {@code @LocalPort("db")} gives
@@ -91,7 +104,8 @@ public @interface LocalPort {
      * Configuration key of the range ports are taken from: {@value}.
      *
      * <p>Form: {@code FIRST-LAST}, both between 1024 and 65535, for example
-     * {@code 40000-40999}. Default: the IANA dynamic range 49152-65535 minus the operating
+     * {@code 31000-31999} (below Linux's usual ephemeral range, 32768-60999, so that the kernel
+     * never hands these ports to outgoing connections). Default: the IANA dynamic range 49152-65535 minus the operating
      * system's ephemeral range where the system tells it (on Linux, with the usual ephemeral
      * range 32768-60999, that is 61000-65535: ports the kernel never hands to outgoing
      * connections), or 20000-29999 where the remainder is smaller than 1,000 ports or the

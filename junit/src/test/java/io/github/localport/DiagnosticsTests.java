@@ -14,15 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EventType;
 
 /** What localport tells a user: who holds a leaked port, report entries, and its log. */
 class DiagnosticsTests {
@@ -38,12 +41,44 @@ class DiagnosticsTests {
 
 
     @Test
-    void namesThisJvmAndItsAcceptingThreadWhenTheTestLeaksAServer() {
+    void namesThisJvmAndTheThreadBlockedInAcceptOnTheLeakedPortAndNoOther() throws IOException {
+        ServerSocket elsewhere = LEFT_OPEN.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        Acceptors.start(elsewhere, "acceptor-elsewhere");
         localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(AcceptingServerTestCase.class)
                 .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
-                        "\nHeld by: this JVM (pid " + ProcessHandle.current().pid() + ", the test's own process);"
-                                + " its threads blocked in accept, on this or another port: ")
-                        && m.contains("'leaked-acceptor'"))));
+                        "\nHeld by: this JVM (pid " + ProcessHandle.current().pid() + ", the test's own process),"
+                                + " whose thread 'leaked-acceptor' is blocked in accept on the port.\n"))));
+    }
+
+    @Test
+    void namesThreadsNamedAfterTheLeakedPortWhenNoneIsBlockedInAcceptOnIt() {
+        localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(NamedServerTestCase.class)
+                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                        "\nHeld by: this JVM (pid " + ProcessHandle.current().pid() + ", the test's own process),"
+                                + " whose threads named after the port are 'server-" + SEEN.get("port") + "-poller'.\n"))));
+    }
+
+    @Test
+    void saysWhenWhichThreadHoldsTheLeakedPortCannotBeTold() {
+        localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(BoundServerTestCase.class)
+                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                        "\nHeld by: this JVM (pid " + ProcessHandle.current().pid() + ", the test's own process); no"
+                                + " thread of it is blocked in accept on the port or named after it, so which code holds"
+                                + " the port cannot be told.\n")
+                        && !m.contains("The threads that hold it run"))));
+    }
+
+    @Test
+    void recognisesAFrameworksServerAndSaysItLivesAsLongAsItsApplication() {
+        localPortTestKit().with(LocalPort.LEAK_GRACE_PROPERTY_NAME, "0s").tests(TomcatTestCase.class)
+                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                        ", whose thread 'http-nio-127.0.0.1-" + SEEN.get("port") + "-Acceptor' is blocked in accept on"
+                                + " the port.\n")
+                        && m.contains("\nThe threads that hold it run Tomcat: a server that a framework started stops"
+                                + " when its application is closed, and an application that outlives the scope keeps it"
+                                + " (a Spring application context, for one, stays open in Spring's test context cache"
+                                + " after its test class). Close the application before the scope ends, or see the"
+                                + " README's Spring Boot section.\n"))));
     }
 
     @Test
@@ -66,6 +101,20 @@ class DiagnosticsTests {
                 Map.entry("localport.name", "db"),
                 Map.entry("localport.for", "parameter 'db' of NamedPortTestCase.test(int, int)"),
                 Map.entry("localport.scope", "test " + NamedPortTestCase.class.getName() + " > test(int, int)")));
+    }
+
+    @Test
+    void publishesTheReportEntriesOfFieldPortsOnceTheirClassOrTestHasStarted() {
+        List<Event> events = localPortTestKit().execute(FieldsTestCase.class).allEvents().list();
+
+        List<Event> entries = events.stream().filter(event -> event.getType() == EventType.REPORTING_ENTRY_PUBLISHED)
+                .toList();
+        assertThat(entries).extracting(event -> event.getRequiredPayload(ReportEntry.class).getKeyValuePairs()
+                .get("localport.for")).containsExactlyInAnyOrder("field FieldsTestCase.forTheClass",
+                        "field FieldsTestCase.forTheTest");
+        assertThat(entries).allSatisfy(entry -> assertThat(events.subList(0, events.indexOf(entry)))
+                .anyMatch(event -> event.getType() == EventType.STARTED
+                        && event.getTestDescriptor().equals(entry.getTestDescriptor())));
     }
 
     @Test
@@ -94,36 +143,46 @@ class DiagnosticsTests {
     static class AcceptingServerTestCase {
         @Test
         void test(@LocalPort int port) throws IOException {
-            ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-            LEFT_OPEN.add(server);
-            Thread acceptor = new Thread(() -> {
-                try {
-                    server.accept();
-                }
-                catch (IOException e) {
-                    // closed by the test class after the check
-                }
-            }, "leaked-acceptor");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            awaitInAccept(acceptor);
+            Acceptors.start(LEFT_OPEN.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress())),
+                    "leaked-acceptor");
         }
+    }
 
-        private static void awaitInAccept(Thread acceptor) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (acceptor.getState() != Thread.State.RUNNABLE || !inAccept(acceptor)) {
-                assertThat(System.nanoTime()).as("acceptor blocked in accept within 10 s").isLessThan(deadline);
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
+    /** A server whose thread waits with a timeout: polling, not blocked in accept. */
+    static class NamedServerTestCase {
+        @Test
+        void test(@LocalPort int port) throws IOException {
+            SEEN.put("port", port);
+            ServerSocket server = LEFT_OPEN.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
+            server.setSoTimeout(60_000);
+            Acceptors.start(server, "server-" + port + "-poller");
         }
+    }
 
-        private static boolean inAccept(Thread thread) {
-            for (StackTraceElement frame : thread.getStackTrace()) {
-                if (frame.getMethodName().startsWith("accept")) {
-                    return true;
-                }
-            }
-            return false;
+    static class BoundServerTestCase {
+        @Test
+        void test(@LocalPort int port) throws IOException {
+            LEFT_OPEN.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
+        }
+    }
+
+    /** Tomcat as Spring Boot embeds it, left running as a cached application context leaves it. */
+    static class TomcatTestCase {
+        @Test
+        void test(@LocalPort int port, @TempDir Path baseDir) throws Exception {
+            SEEN.put("port", port);
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(baseDir.toString());
+            Connector connector = new Connector();
+            connector.setPort(port);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            tomcat.start();
+            LEFT_OPEN.add(() -> {
+                tomcat.stop();
+                tomcat.destroy();
+            });
+            Acceptors.awaitInAccept("http-nio-127.0.0.1-" + port + "-Acceptor");
         }
     }
 
@@ -135,6 +194,18 @@ class DiagnosticsTests {
             SEEN.put("pid", server.pid());
             SEEN.put("port", port.number());
             port.awaitListening(Duration.ofSeconds(30));
+        }
+    }
+
+    static class FieldsTestCase {
+        @LocalPort
+        static int forTheClass;
+
+        @LocalPort
+        int forTheTest;
+
+        @Test
+        void test() {
         }
     }
 

@@ -71,9 +71,31 @@ class ProtocolAndPropertyTests {
     void failsASecondTestThatWouldOverwriteAPropertyInUse() {
         localPortTestKit().tests(PropertyClashTestCase.class)
                 .assertStatistics(stats -> stats.succeeded(1).failed(1))
-                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
-                        "System property '" + PROPERTY + "' already carries port")
-                        && m.contains("@ResourceLock(Resources.SYSTEM_PROPERTIES)"))));
+                .assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.matches(
+                        ".*: System property '" + PROPERTY + "' already carries port \\d+ for parameter 'port' of"
+                                + " PropertyClashTestCase.first\\(int\\) in test \\S+PropertyClashTestCase > first\\(int\\),"
+                                + " so it cannot carry port \\d+ for parameter 'port' of PropertyClashTestCase.second\\(int\\)"
+                                + " in test \\S+PropertyClashTestCase > second\\(int\\)\\. A system property holds one value"
+                                + " for the whole JVM: give one declaration another systemProperty, or keep the two from"
+                                + " running at the same time with @ResourceLock\\(Resources.SYSTEM_PROPERTIES\\) on both"
+                                + " \\(a @LocalPort name is one port only within a test and the classes around it\\)\\."))));
+        assertThat(System.getProperty(PROPERTY)).isNull();
+    }
+
+    @Test
+    void advisesOneNameWhenATestWouldOverwriteThePropertyItsClassPublished() {
+        localPortTestKit().tests(PropertyInClassAndTestTestCase.class).assertThatEvents().haveExactly(1,
+                finishedWithFailure(message(m -> m.contains("System property '" + PROPERTY + "' already carries port")
+                        && m.contains(" for field PropertyInClassAndTestTestCase.port in class ")
+                        && m.endsWith(": give one declaration another systemProperty, or share the port by giving both"
+                                + " the same @LocalPort name."))));
+    }
+
+    @Test
+    void sharesThePropertyOfAClassWithATestThatGivesTheSameName() {
+        localPortTestKit().tests(SameNameInClassAndTestTestCase.class).assertStatistics(stats -> stats.succeeded(1));
+
+        assertThat(SEEN.get("property")).isEqualTo(String.valueOf(SEEN.get("port")));
         assertThat(System.getProperty(PROPERTY)).isNull();
     }
 
@@ -104,6 +126,26 @@ class ProtocolAndPropertyTests {
         @Test
         void test(@LocalPort(systemProperty = PROPERTY) int port) {
             SEEN.put("port", port);
+            SEEN.put("property", System.getProperty(PROPERTY));
+        }
+    }
+
+    static class PropertyInClassAndTestTestCase {
+        @LocalPort(systemProperty = PROPERTY)
+        static int port;
+
+        @Test
+        void test(@LocalPort(systemProperty = PROPERTY) int other) {
+        }
+    }
+
+    static class SameNameInClassAndTestTestCase {
+        @LocalPort(value = "server", systemProperty = PROPERTY)
+        static int port;
+
+        @Test
+        void test(@LocalPort(value = "server", systemProperty = PROPERTY) int same) {
+            SEEN.put("port", same);
             SEEN.put("property", System.getProperty(PROPERTY));
         }
     }

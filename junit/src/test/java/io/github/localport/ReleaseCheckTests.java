@@ -94,7 +94,7 @@ class ReleaseCheckTests {
     }
 
     @Test
-    void onlyLogsALeakUnderTheWarnPolicy() {
+    void onlyLogsALeakUnderTheWarnPolicyWithAdviceThatFitsIt() {
         List<LogRecord> records;
         try (LogCapture log = new LogCapture(Level.INFO)) {
             localPortTestKit().with(LocalPort.LEAK_POLICY_PROPERTY_NAME, "warn")
@@ -104,7 +104,10 @@ class ReleaseCheckTests {
         }
         assertThat(records).filteredOn(record -> record.getLevel() == Level.WARNING).singleElement()
                 .satisfies(record -> assertThat(record.getMessage()).startsWith(
-                        "Port " + SEEN.get("port") + " (TCP) is still in use"));
+                        "Port " + SEEN.get("port") + " (TCP) is still in use")
+                        .endsWith(", or give it longer with configuration parameter 'localport.leak.grace'. (A warning"
+                                + " rather than a failure, as 'localport.leak.policy' is warn.)")
+                        .doesNotContain("warn or off"));
     }
 
     @Test

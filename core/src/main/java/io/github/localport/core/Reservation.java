@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.channels.NetworkChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 
@@ -118,18 +119,37 @@ public final class Reservation implements AutoCloseable {
                 || Poll.until(() -> PortProbe.isReleased(port, protocol()), settings.leakGrace())) {
             return;
         }
+        Optional<PortHolders.Holding> holding = PortHolders.holding(port, protocol());
         String message = String.format("Port %d (%s) is still in use %s after %s: something %s."
                 + "%nHeld by: %s."
                 + "%nIt was reserved for %s."
-                + "%n%s, give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                + "%n%s%s",
                 port, protocol(), Durations.format(settings.leakGrace()), after,
                 protocol() == Transport.UDP ? "has it bound" : "listens on it or has it bound",
-                PortHolders.ofSocket(port, protocol()).orElse("holder not visible"), request.declaration(), advice,
-                Settings.LEAK_GRACE, Settings.LEAK_POLICY);
+                holding.map(PortHolders.Holding::holders).orElse("holder not visible"), request.declaration(),
+                holding.flatMap(PortHolders.Holding::framework).map(Reservation::frameworkAdvice).orElse(""),
+                remedies(advice));
         if (settings.leakPolicy() == Settings.LeakPolicy.FAIL) {
             throw new PortStillInUseError(message);
         }
         PortRegistry.LOGGER.warning(message);
+    }
+
+    /** What to do about a leak, under the leak policy in force. */
+    private String remedies(String advice) {
+        return settings.leakPolicy() == Settings.LeakPolicy.FAIL
+                ? String.format("%s, give it longer with configuration parameter '%s', or set '%s' to warn or off.",
+                        advice, Settings.LEAK_GRACE, Settings.LEAK_POLICY)
+                : String.format("%s, or give it longer with configuration parameter '%s'. (A warning rather than a"
+                        + " failure, as '%s' is warn.)", advice, Settings.LEAK_GRACE, Settings.LEAK_POLICY);
+    }
+
+    /** For a port that a framework's server holds: it lives as long as the framework's application. */
+    private static String frameworkAdvice(String framework) {
+        return String.format("The threads that hold it run %s: a server that a framework started stops when its"
+                + " application is closed, and an application that outlives the scope keeps it (a Spring application"
+                + " context, for one, stays open in Spring's test context cache after its test class). Close the"
+                + " application before the scope ends, or see the README's Spring Boot section.%n", framework);
     }
 
     private static InetAddress ipv4Loopback() {

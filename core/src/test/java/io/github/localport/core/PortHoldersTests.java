@@ -1,6 +1,7 @@
 package io.github.localport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +87,27 @@ class PortHoldersTests {
 
         assertThat(holders().socketHolders(8081, Transport.TCP)).hasValue("pid 5 (other)");
         assertThat(holders().socketHolders(8080, Transport.TCP)).isEmpty();
+    }
+
+    @Test
+    void namesTheThreadOfThisJvmBlockedInAcceptOnThePortAndNotOneAcceptingElsewhere() throws IOException {
+        assumeThat(System.getProperty("os.arch")).as("x86-64 system call numbers").isIn("amd64", "x86_64");
+        long own = ProcessHandle.current().pid();
+        table("tcp", "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 700 1");
+        process(own, 700, "java");
+        task(own, 11, "no-java-thread", "288 0x3 0x7f00 0x7f08 0x80000 0x0 0x0 0x7f10 0x7f20"); // accept4, fd 3
+        task(own, 12, "elsewhere", "43 0x9 0x7f00 0x7f08 0xc 0x0 0x0 0x7f10 0x7f20"); // accept, fd 9
+        task(own, 13, "sleeper", "202 0x7f00 0x189 0x0 0x0 0x0 0xffffffff 0x7f10 0x7f20"); // futex
+
+        assertThat(new PortHolders(proc, own).socketHolders(8080, Transport.TCP)).hasValue("this JVM (pid " + own
+                + ", the test's own process), whose thread 'no-java-thread' (its name to the OS) is blocked in accept"
+                + " on the port");
+    }
+
+    private void task(long pid, long tid, String name, String syscall) throws IOException {
+        Path task = Files.createDirectories(proc.resolve(Long.toString(pid)).resolve("task").resolve(Long.toString(tid)));
+        Files.writeString(task.resolve("comm"), name + "\n");
+        Files.writeString(task.resolve("syscall"), syscall + "\n");
     }
 
     private PortHolders holders() {

@@ -2,14 +2,10 @@ package io.github.localport.internal;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
-import java.lang.reflect.Field;
-import java.lang.reflect.InaccessibleObjectException;
-import java.lang.reflect.Modifier;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.github.localport.LocalPort;
@@ -18,23 +14,26 @@ import io.github.localport.ReservedPort;
 import io.github.localport.core.PortRequest;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
-import org.junit.platform.commons.support.ModifierSupport;
 
 /**
  * Resolves {@link LocalPort @LocalPort} parameters and fields. Registered by the annotation
  * itself; stateless: every reservation lives in the {@link ExtensionContext.Store} of the
  * scope it was resolved in, which closes it at the end of that scope.
  */
-public final class LocalPortExtension implements ParameterResolver, BeforeAllCallback, BeforeEachCallback {
+public final class LocalPortExtension implements ParameterResolver, ExecutionCondition, BeforeAllCallback,
+        BeforeEachCallback {
 
     static final Namespace NAMESPACE = Namespace.create(LocalPortExtension.class);
+
+    private static final ConditionEvaluationResult ENABLED = ConditionEvaluationResult.enabled(
+            "@LocalPort fields are set");
 
     private static final String SUPPORTED_TYPES = "int, Integer, java.net.InetSocketAddress, java.net.URI or "
             + ReservedPort.class.getName();
@@ -52,51 +51,27 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
         return value.apply(portFor(annotation, declaration, PortScope.of(context)));
     }
 
+    /**
+     * Sets the {@code @LocalPort} fields of the class or test before any extension's callbacks
+     * run (see {@link FieldInjection}); never disables anything.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        FieldInjection.beforeCallbacks(context);
+        return ENABLED;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        injectFields(context, null, context.getRequiredTestClass(), ModifierSupport::isStatic);
+        FieldInjection.inCallback(context, true);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            injectFields(context, instance, instance.getClass(), ModifierSupport::isNotStatic);
-        }
+        FieldInjection.inCallback(context, false);
     }
 
-    private static void injectFields(ExtensionContext context, Object instance, Class<?> testClass,
-            Predicate<Field> which) {
-        for (Field field : AnnotationSupport.findAnnotatedFields(testClass, LocalPort.class, which,
-                HierarchyTraversalMode.TOP_DOWN)) {
-            String declaration = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
-            if (Modifier.isFinal(field.getModifiers())) {
-                throw new ExtensionConfigurationException(
-                        "@LocalPort cannot be injected into final " + declaration + ": remove 'final'.");
-            }
-            Function<HeldPort, Object> value = valueOfType(field.getType(), declaration);
-            LocalPort annotation = AnnotationSupport.findAnnotation(field, LocalPort.class).orElseThrow();
-            set(field, instance, value.apply(portFor(annotation, declaration, PortScope.of(context))));
-        }
-    }
-
-    private static void set(Field field, Object instance, Object value) {
-        try {
-            field.setAccessible(true);
-            field.set(instance, value);
-        }
-        catch (InaccessibleObjectException e) {
-            throw new ExtensionConfigurationException(String.format("Cannot inject @LocalPort into field %s.%s: its"
-                    + " module does not open package %s to localport. Add 'opens %s to io.github.localport;' to the"
-                    + " test module's module-info.java.", field.getDeclaringClass().getName(), field.getName(),
-                    field.getDeclaringClass().getPackageName(), field.getDeclaringClass().getPackageName()), e);
-        }
-        catch (ReflectiveOperationException e) {
-            throw new ExtensionConfigurationException("Cannot inject @LocalPort into field "
-                    + field.getDeclaringClass().getName() + "." + field.getName() + ": " + e, e);
-        }
-    }
-
-    private static HeldPort portFor(LocalPort annotation, String declaration, PortScope scope) {
+    static HeldPort portFor(LocalPort annotation, String declaration, PortScope scope) {
         if (annotation.dead() && annotation.protocol() != Protocol.TCP) {
             throw new ExtensionConfigurationException("@LocalPort(dead = true) on " + declaration + " is for TCP only:"
                     + " a dead port refuses TCP connections, and there is no refusing for UDP. Remove the protocol.");
@@ -105,7 +80,7 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
                 HeldPort.transport(annotation.protocol()), declaration, annotation.dead()));
         if (!annotation.systemProperty().isEmpty()) {
             SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
-                    reservation.reservation(), declaration);
+                    reservation.reservation(), declaration, scope);
             if (publication != null) {
                 scope.keep(publication, publication);
             }
@@ -123,7 +98,7 @@ public final class LocalPortExtension implements ParameterResolver, BeforeAllCal
         return ExtensionContextScope.TEST_METHOD;
     }
 
-    private static Function<HeldPort, Object> valueOfType(Class<?> type, String declaration) {
+    static Function<HeldPort, Object> valueOfType(Class<?> type, String declaration) {
         if (type == int.class || type == Integer.class) {
             return HeldPort::number;
         }

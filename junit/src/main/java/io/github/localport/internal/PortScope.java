@@ -2,6 +2,7 @@ package io.github.localport.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.github.localport.core.PortRegistry;
 import io.github.localport.core.PortRequest;
@@ -23,19 +24,29 @@ final class PortScope implements ServiceRun.Ports {
     }
 
     private final ExtensionContext context;
+    private final Consumer<Map<String, String>> reports;
 
-    private PortScope(ExtensionContext context) {
+    private PortScope(ExtensionContext context, Consumer<Map<String, String>> reports) {
         this.context = context;
+        this.reports = reports;
     }
 
     static PortScope of(ExtensionContext context) {
-        return new PortScope(context);
+        return new PortScope(context, context::publishReportEntry);
+    }
+
+    /**
+     * A scope whose report entries go to {@code reports} rather than to JUnit: for reservations
+     * made before JUnit has reported the class or test as started, which it publishes later.
+     */
+    static PortScope reportingTo(ExtensionContext context, Consumer<Map<String, String>> reports) {
+        return new PortScope(context, reports);
     }
 
     /**
      * The port for a request: for a named request, the port this scope or an enclosing one
      * holds under the name if there is one; otherwise a new reservation, kept in this scope and
-     * published as a report entry (it shows in Surefire's XML and in IDEs).
+     * published as a report entry.
      */
     @Override
     public Reservation portFor(PortRequest request) {
@@ -50,7 +61,7 @@ final class PortScope implements ServiceRun.Ports {
         }
         HeldPort reserved = new HeldPort(JUnitFailures.translate(() -> PortRegistry.reserve(request, label(), settings())));
         keep(request.isNamed() ? new Name(request.name()) : reserved, new ScopedResource.Kept<>(reserved));
-        context.publishReportEntry(reportEntry(reserved.reservation()));
+        reports.accept(reportEntry(reserved.reservation()));
         return reserved;
     }
 
@@ -65,6 +76,21 @@ final class PortScope implements ServiceRun.Ports {
         String testClass = context.getRequiredTestClass().getName();
         return context.getTestMethod().isPresent() ? "test " + testClass + " > " + context.getDisplayName()
                 : "class " + testClass;
+    }
+
+    /** Whether {@code outer} is {@code inner} or a context that encloses it. */
+    static boolean encloses(ExtensionContext outer, ExtensionContext inner) {
+        for (ExtensionContext scope = inner; scope != null; scope = scope.getParent().orElse(null)) {
+            if (scope == outer) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether one of the two scopes encloses the other, so that a name declared in both is one port. */
+    boolean nests(PortScope other) {
+        return encloses(context, other.context) || encloses(other.context, context);
     }
 
     /** Read once per run: configuration parameters do not change while tests run. */

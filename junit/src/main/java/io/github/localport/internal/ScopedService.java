@@ -69,12 +69,7 @@ public final class ScopedService<S> implements ScopedResource {
 
     /** Whether this run serves the context: it runs for that context or one that encloses it. */
     public boolean serves(ExtensionContext context) {
-        for (ExtensionContext scope = context; scope != null; scope = scope.getParent().orElse(null)) {
-            if (scope == owner) {
-                return true;
-            }
-        }
-        return false;
+        return PortScope.encloses(owner, context);
     }
 
     /** The scope the run belongs to, for messages. */

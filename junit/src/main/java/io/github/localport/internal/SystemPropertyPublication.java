@@ -20,19 +20,22 @@ final class SystemPropertyPublication implements ScopedResource {
 
     private final String property;
     private final Reservation reservation;
+    private final PortScope scope;
     private String previous;
 
-    private SystemPropertyPublication(String property, Reservation reservation) {
+    private SystemPropertyPublication(String property, Reservation reservation, PortScope scope) {
         this.property = property;
         this.reservation = reservation;
+        this.scope = scope;
     }
 
     /**
      * Publishes the port, or returns {@code null} if the property already carries this very
      * reservation (a named port declared twice).
      */
-    static SystemPropertyPublication publish(String property, Reservation reservation, String declaration) {
-        SystemPropertyPublication candidate = new SystemPropertyPublication(property, reservation);
+    static SystemPropertyPublication publish(String property, Reservation reservation, String declaration,
+            PortScope scope) {
+        SystemPropertyPublication candidate = new SystemPropertyPublication(property, reservation, scope);
         // Reading the previous value and setting ours happen under the map's lock for this key,
         // as does restoring it, so that a publication never restores another's port.
         SystemPropertyPublication current = PUBLISHED.compute(property, (key, existing) -> {
@@ -49,13 +52,15 @@ final class SystemPropertyPublication implements ScopedResource {
         if (current.reservation == reservation) {
             return null;
         }
-        throw new ExtensionConfigurationException(String.format(
-                "System property '%s' already carries port %d for %s, so it cannot carry port %d for %s."
-                        + " A system property holds one value for the whole JVM: give one declaration another"
-                        + " systemProperty, share the port by giving both the same @LocalPort name, or keep the tests"
-                        + " from running at the same time with @ResourceLock(Resources.SYSTEM_PROPERTIES).",
-                property, current.reservation.number(), current.reservation.request().declaration(),
-                reservation.number(), declaration));
+        String clash = String.format("System property '%s' already carries port %d for %s in %s, so it cannot carry"
+                + " port %d for %s in %s. A system property holds one value for the whole JVM: give one declaration"
+                + " another systemProperty, ", property, current.reservation.number(),
+                current.reservation.request().declaration(), current.reservation.scope(), reservation.number(),
+                declaration, reservation.scope());
+        throw new ExtensionConfigurationException(clash + (current.scope.nests(scope)
+                ? "or share the port by giving both the same @LocalPort name."
+                : "or keep the two from running at the same time with @ResourceLock(Resources.SYSTEM_PROPERTIES) on"
+                        + " both (a @LocalPort name is one port only within a test and the classes around it)."));
     }
 
     @Override

@@ -9,9 +9,13 @@
  * <li><b>Annotation.</b> {@code @LocalPort} is meta-annotated with
  * {@code @ExtendWith(LocalPortExtension.class)}, so JUnit registers
  * {@link io.github.localport.internal.LocalPortExtension} wherever the annotation appears. The
- * extension resolves parameters ({@code resolveParameter}), static fields ({@code beforeAll}) and
- * instance fields ({@code beforeEach}). It validates the target type first, so a bad type
- * reserves nothing.</li>
+ * extension resolves parameters ({@code resolveParameter}) and sets fields
+ * ({@link io.github.localport.internal.FieldInjection}): static fields for a class, instance
+ * fields for a test, from its {@code ExecutionCondition}, which JUnit evaluates before any
+ * extension's {@code beforeAll} or {@code beforeEach} (its own {@code beforeAll} and
+ * {@code beforeEach} are the fallback where conditions are deactivated), so that other
+ * extensions see the port. A field carries one scope's port at a time; a second scope running
+ * at once fails. It validates the target type first, so a bad type reserves nothing.</li>
  * <li><b>Scope.</b> A {@code PortScope} decides how long the port is held: the
  * {@code ExtensionContext.Store} of the context JUnit resolved it in (class context: the class;
  * method context: the test). The extension asks JUnit 5.12+ for the test's context when it

@@ -2,8 +2,6 @@ package io.github.localport.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +19,12 @@ class HttpServerSampleTest {
     @Test
     void serves(@LocalPort int port) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.createContext("/hello", exchange -> reply(exchange, "hello"));
+        server.createContext("/hello", exchange -> {
+            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         server.start();
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
@@ -30,14 +33,6 @@ class HttpServerSampleTest {
             assertThat(response.body()).isEqualTo("hello");
         } finally {
             server.stop(0);
-        }
-    }
-
-    private static void reply(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 }
