@@ -119,7 +119,7 @@ final class PortHolders {
         return owners;
     }
 
-    private String describeProcess(long pid) {
+    String describeProcess(long pid) {
         if (pid != ownPid) {
             return "pid " + pid + " (" + commandLine(pid) + ")";
         }
