@@ -15,6 +15,8 @@ import io.github.localport.core.Transport;
  * {@code java -jar localport-cli.jar}: localport's registry for scripts, other languages and
  * containers. {@code run} reserves ports for a command, {@code list} shows every port held
  * through localport on the machine, {@code who} tells who holds one port.
+ *
+ * @since 0.1.0
  */
 public final class LocalPortCommand {
 
@@ -58,6 +60,11 @@ public final class LocalPortCommand {
     private LocalPortCommand() {
     }
 
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args {@code run}, {@code list}, {@code who} or {@code help}, and their arguments
+     */
     public static void main(String[] args) {
         System.exit(execute(Arrays.asList(args), System.out, System.err, System.getenv()));
     }

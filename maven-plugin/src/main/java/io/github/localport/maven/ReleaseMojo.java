@@ -35,6 +35,10 @@ public class ReleaseMojo extends AbstractMojo {
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 
+    /** Maven creates the goal and injects its parameters. */
+    public ReleaseMojo() {
+    }
+
     @Override
     public void execute() throws MojoFailureException {
         Map<String, Reservation> ports = BuildPorts.of(session, getLog()).takeAll(project);

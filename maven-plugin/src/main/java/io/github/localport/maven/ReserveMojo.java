@@ -108,6 +108,10 @@ public class ReserveMojo extends AbstractMojo {
     @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
     private MojoExecution execution;
 
+    /** Maven creates the goal and injects its parameters. */
+    public ReserveMojo() {
+    }
+
     @Override
     public void execute() throws MojoExecutionException {
         BuildPorts ports = BuildPorts.of(session, getLog());
