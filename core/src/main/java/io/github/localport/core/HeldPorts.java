@@ -24,6 +24,7 @@ public final class HeldPorts {
     /**
      * A port held through localport.
      *
+     * @param port the port
      * @param pid the holder's process id, or {@code 0} where the OS does not show it
      * @param holder the holder for people: {@code pid 4242 (java -jar app.jar)}, or why it is not visible
      */
@@ -33,7 +34,12 @@ public final class HeldPorts {
     private HeldPorts() {
     }
 
-    /** Every port held through the lock directory, by port; none if the directory does not exist. */
+    /**
+     * Every port held through the lock directory.
+     *
+     * @param lockDirectory the lock directory, as {@link Settings#lockDirectory()} gives it
+     * @return the held ports, by port; none if the directory does not exist
+     */
     public static List<Held> in(Path lockDirectory) {
         if (!Files.isDirectory(lockDirectory, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
@@ -44,12 +50,24 @@ public final class HeldPorts {
         return held;
     }
 
-    /** Who holds the port through the lock directory, if anyone does. */
+    /**
+     * Who holds the port through the lock directory.
+     *
+     * @param port the port
+     * @param lockDirectory the lock directory
+     * @return its holder, or empty if nobody holds it through localport
+     */
     public static Optional<Held> of(int port, Path lockDirectory) {
         return in(lockDirectory).stream().filter(held -> held.port() == port).findFirst();
     }
 
-    /** Who has the port bound, localport or not (TCP sockets in TIME_WAIT aside), where the OS shows it. */
+    /**
+     * Who has the port bound, localport or not (TCP sockets in TIME_WAIT aside).
+     *
+     * @param port the port
+     * @param protocol which sockets to look at
+     * @return the holders for people, or empty where nothing has it bound or the OS does not tell
+     */
     public static Optional<String> bound(int port, Transport protocol) {
         return PortHolders.ofSocket(port, protocol);
     }
