@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import io.github.localport.cli.LocalPortCommand.UsageException;
@@ -99,10 +98,12 @@ final class RunCommand {
     private int runHolding(Map<String, Reservation> ports, PrintStream err) {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         ports.forEach((name, port) -> builder.environment().put(variables.get(name), String.valueOf(port.number())));
-        String marker = ServiceProcess.mark(builder);
+        Command running = new Command(builder);
+        Thread onSignal = new Thread(running::stop, "localport-run-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         Process process;
         try {
-            process = builder.start();
+            process = running.start();
         }
         catch (IOException e) {
             ports.values().forEach(Reservation::close);
@@ -110,23 +111,51 @@ final class RunCommand {
             return e.getMessage() != null && e.getMessage().contains("error=13") ? LocalPortCommand.CANNOT_EXECUTE
                     : LocalPortCommand.NOT_FOUND;
         }
-        AtomicBoolean stopped = new AtomicBoolean();
-        Thread onSignal = new Thread(() -> stopAll(process, marker, stopped), "localport-run-stop");
-        Runtime.getRuntime().addShutdownHook(onSignal);
         int exitCode = waitFor(process);
         boolean leaked = checkReleased(ports, err);
-        stopAll(process, marker, stopped);
+        running.stop();
         Runtime.getRuntime().removeShutdownHook(onSignal);
         return leaked && exitCode == 0 ? LocalPortCommand.PORT_STILL_IN_USE : exitCode;
     }
 
     /**
-     * The command and every process carrying its marker: SIGTERM, then SIGKILL after 10 s. Run
-     * once, by whichever comes first: the command's exit or this JVM's shutdown on a signal.
+     * The command's process, started at most once and stopped at most once, by whichever comes
+     * first: its exit, or this JVM's shutdown on a signal. The shutdown hook is in place before
+     * the process starts, and a process is never started once the hook has run, so a signal at
+     * any moment leaves nothing behind.
      */
-    private static void stopAll(Process process, String marker, AtomicBoolean stopped) {
-        if (stopped.compareAndSet(false, true)) {
-            ServiceProcess.of(process, marker, "command", false).stop();
+    private static final class Command {
+        private final ProcessBuilder builder;
+        private final String marker;
+        private Process process;
+        private boolean stopped;
+
+        Command(ProcessBuilder builder) {
+            this.builder = builder;
+            this.marker = ServiceProcess.mark(builder);
+        }
+
+        synchronized Process start() throws IOException {
+            if (stopped) {
+                throw new IOException("this JVM is shutting down");
+            }
+            process = builder.start();
+            return process;
+        }
+
+        /** The command and every process carrying its marker: SIGTERM, then SIGKILL after 10 s. */
+        void stop() {
+            Process toStop;
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                stopped = true;
+                toStop = process;
+            }
+            if (toStop != null) {
+                ServiceProcess.of(toStop, marker, "command", false).stop();
+            }
         }
     }
 
