@@ -63,9 +63,9 @@ class LongLivedJvmIT {
         assertThat(HeldPorts.of(port, lockDirectory)).as("the failed build left %d held", port).isEmpty();
 
         assertThat(build("one")).isZero();
+        assertThat(HeldPorts.of(port, lockDirectory)).as("released at the end of the build").isEmpty();
         assertThat(MavenBuilds.read(output)).contains("localport: reserved port " + port + " for 'a.port'")
                 .contains("localport: released port " + port + " ('a.port') at the end of the build");
-        assertThat(HeldPorts.of(port, lockDirectory)).as("released at the end of the build").isEmpty();
 
         assertThat(build("one")).as("the same port again, in the same JVM").isZero();
         assertThat(jvm.isAlive()).isTrue();
