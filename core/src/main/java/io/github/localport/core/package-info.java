@@ -45,6 +45,13 @@
  * carrying the run's marker in its environment, however it was reparented), then closes the
  * port as above. Process output is drained in bounded memory.
  *
+ * <h2>Who holds what</h2>
+ * {@link io.github.localport.core.HeldPorts} lists the ports held through a lock directory and
+ * their holders, for tools that show them (the command line's {@code list} and {@code who}): on
+ * Linux from {@code /proc/locks}, where a lock's position names its port, even after its lock
+ * file was deleted; elsewhere by trying each lock file. {@code PortHolders} names what has a port
+ * bound.
+ *
  * <h2>Invariants</h2>
  * <ul>
  * <li>A port is in the in-JVM claim set whenever this copy of localport has its lock file open;
