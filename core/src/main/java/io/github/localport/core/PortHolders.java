@@ -167,7 +167,7 @@ final class PortHolders {
         return owners;
     }
 
-    private String describeProcess(long pid) {
+    String describeProcess(long pid) {
         return pid == ownPid ? "this JVM (pid " + pid + ", the test's own process)"
                 : "pid " + pid + " (" + commandLine(pid) + ")";
     }

@@ -42,7 +42,7 @@ final class ProcLocks {
 
     static Snapshot snapshot() {
         long now = System.currentTimeMillis();
-        return new Snapshot(now, read());
+        return new Snapshot(now, all());
     }
 
     private ProcLocks() {
@@ -50,11 +50,11 @@ final class ProcLocks {
 
     /** The granted POSIX locks of exactly this range; empty where there is no {@code /proc/locks}. */
     static List<Lock> of(Range range) {
-        return read().stream().filter(lock -> lock.range().equals(range)).toList();
+        return all().stream().filter(lock -> lock.range().equals(range)).toList();
     }
 
     /** Every granted POSIX lock with a bounded range; empty where there is no {@code /proc/locks}. */
-    private static List<Lock> read() {
+    static List<Lock> all() {
         List<Lock> locks = new ArrayList<>();
         try {
             for (String line : ProcFile.read(LOCKS).split("\n")) {

@@ -23,11 +23,12 @@
  * {@code PortProbe.isFree} (nothing on the machine has it bound, not even a socket in TIME_WAIT).
  * The first port held only by sockets in TIME_WAIT ({@code PortProbe.isOnlyInTimeWait}: on Linux
  * every socket on it, read from {@code /proc/net}) is kept as a fallback in case the walk finds
- * nothing better. The lock of a port lies at a position that names the port and the directory
- * ({@code LockDirectory.position}); it counts only while the lock file's path still names the
- * locked file, and on Linux a file not yet seen by this JVM is taken only if {@code /proc/locks}
- * shows no lock at that position on another file (a holder whose file was deleted keeps its
- * port). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
+ * nothing better. The lock of a port covers a byte range that names the port and the directory
+ * ({@code LockDirectory.range}: from the port to the port above a mark of the directory's real
+ * path, so that any two locks of one file overlap); it counts only while the lock file's path still names the
+ * locked file, and on Linux only if {@code /proc/locks} shows no lock of that range on another
+ * file (a holder whose file was deleted keeps its port; the last look is kept, and taken again
+ * for a lock file created since). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
  * for its scope (a JUnit store, a cached Spring context, a build) and hands to its users in its
  * own terms.</li>
  * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls
@@ -44,6 +45,13 @@
  * ({@link io.github.localport.core.ServiceProcess}: descendants, and on Linux every process
  * carrying the run's marker in its environment, however it was reparented), then closes the
  * port as above. Process output is drained in bounded memory.
+ *
+ * <h2>Who holds what</h2>
+ * {@link io.github.localport.core.HeldPorts} lists the ports held through a lock directory and
+ * their holders, for tools that show them (the command line's {@code list} and {@code who}): on
+ * Linux from {@code /proc/locks}, where a lock's range names its port, even after its lock
+ * file was deleted; elsewhere by trying each lock file. {@code PortHolders} names what has a port
+ * bound.
  *
  * <h2>Invariants</h2>
  * <ul>
