@@ -1,0 +1,120 @@
+package io.github.localport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.github.localport.core.ParallelBuildTests.Hold;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The queue of a port asked for by number, under contention from several JVMs: every thread
+ * binds a server on the one port in its turn. The children use the machine's shared lock
+ * directory, as builds do, so a build elsewhere on the machine that holds the port is waited
+ * for like any other holder.
+ */
+class FixedPortQueueTests {
+
+    /**
+     * No clash, no two holds at once, and the port is never idle for long: from the moment it is
+     * free, with every thread asking, the run takes little more than the sum of its holds (about
+     * 1 ms per hand-over on average, half the poll of other JVMs).
+     */
+    @Test
+    @Timeout(120)
+    void jvmsWhoseThreadsAllUseOnePortByNumberTakeTurnsWithoutClashOverlapOrIdleTime(@TempDir Path directory)
+            throws Exception {
+        Run run = takeTurns(directory, 3, 4, 4, 25);
+
+        Duration held = Duration.ofNanos(run.holds().stream().mapToLong(hold -> hold.end() - hold.start()).sum());
+        Duration span = Duration.ofNanos(run.holds().stream().mapToLong(Hold::end).max().orElseThrow() - run.freed());
+        int handOvers = run.holds().size();
+        System.out.printf("%d holds of one port by 3 JVMs x 4 threads: held %d ms in all, from free to last release"
+                + " %d ms, %.2f ms per hand-over%n", run.holds().size(), held.toMillis(), span.toMillis(),
+                (span.toNanos() - held.toNanos()) / 1e6 / handOvers);
+        assertThat(span).as("time from the port's release to the end of the last hold, against the sum of the holds"
+                + " (%s)", held).isLessThan(held.plus(Duration.ofMillis(10L * handOvers)));
+    }
+
+    /**
+     * Two JVMs whose one thread each asks for the port again as soon as it has released it: the
+     * JVM that just released it has no head start, so neither keeps the port for all its turns.
+     */
+    @Test
+    @Timeout(120)
+    void aJvmThatAsksAgainRightAfterReleasingDoesNotKeepThePortFromAnother(@TempDir Path directory)
+            throws Exception {
+        int rounds = 20;
+        List<Hold> holds = new ArrayList<>(takeTurns(directory, 2, 1, rounds, 5).holds());
+
+        holds.sort(Comparator.comparingLong(Hold::start));
+        long switches = 0;
+        for (int i = 1; i < holds.size(); i++) {
+            switches += holds.get(i).jvm().equals(holds.get(i - 1).jvm()) ? 0 : 1;
+        }
+        System.out.printf("%d holds of one port by 2 JVMs asking again at once: %d hand-overs between JVMs%n",
+                holds.size(), switches);
+        assertThat(switches).as("hand-overs from one JVM to the other, of %d turns", 2 * rounds)
+                .isGreaterThanOrEqualTo(rounds / 4);
+    }
+
+    /** The holds of a run, and when the port was freed for the children ({@link System#nanoTime()}). */
+    private record Run(List<Hold> holds, long freed) {
+    }
+
+    /**
+     * Runs the children on a free port, which this JVM holds until every child thread asks for
+     * it; checks there was no clash, error or overlap.
+     */
+    private static Run takeTurns(Path directory, int jvms, int threads, int rounds, int holdMillis) throws Exception {
+        Reservation gate = Ports.reserve(Held.freePort());
+        int port = gate.number();
+        List<ChildJvm> children = new ArrayList<>();
+        List<Hold> holds = new ArrayList<>();
+        long freed;
+        try {
+            for (int i = 0; i < jvms; i++) {
+                children.add(ChildJvm.start(List.of(), TakeTurnsOnAFixedPort.class, String.valueOf(port),
+                        String.valueOf(threads), String.valueOf(rounds), String.valueOf(holdMillis),
+                        directory.resolve("holds-" + i).toString()));
+            }
+            for (ChildJvm child : children) {
+                assertThat(child.readLine()).isEqualTo("STARTED");
+            }
+            children.forEach(child -> child.send("go"));
+            for (ChildJvm child : children) {
+                assertThat(child.readUntil("ASKING")).isEmpty();
+                for (int t = 1; t < threads; t++) {
+                    assertThat(child.readLine()).isEqualTo("ASKING");
+                }
+            }
+            freed = System.nanoTime();
+            gate.close();
+            for (int i = 0; i < jvms; i++) {
+                assertThat(children.get(i).readUntil("DONE")).as("what child %d printed", i)
+                        .containsExactly("RESULT " + threads * rounds + " 0 0");
+                for (String line : Files.readAllLines(directory.resolve("holds-" + i))) {
+                    holds.add(Hold.parse("jvm" + i, line));
+                }
+            }
+            for (ChildJvm child : children) {
+                assertThat(child.finish()).isZero();
+            }
+        }
+        finally {
+            gate.close();
+            children.forEach(ChildJvm::close);
+        }
+        assertThat(holds).hasSize(jvms * threads * rounds).allSatisfy(hold -> assertThat(hold.port()).isEqualTo(port));
+        assertThat(ParallelBuildTests.overlapping(holds)).as("holds of the port at the same time").isEmpty();
+        assertThat(holds).allSatisfy(hold -> assertThat(hold.start()).as("held after this JVM let go").isGreaterThan(freed));
+        return new Run(holds, freed);
+    }
+}
