@@ -120,7 +120,9 @@ class PortBlockInjectionTests {
             assertThat(Held.byLocalport(first) && Held.byLocalport(first + 1)).isTrue();
         }
         assertThat(Held.byLocalport(first) || Held.byLocalport(first + 1)).isFalse();
-        assertThatThrownBy(() -> ReservedPortBlock.reserve(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ReservedPortBlock.reserve(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ReservedPortBlock.reserve(0, 1, TCP) called at io.github.localport"
+                        + ".PortBlockInjectionTests.lambda$");
     }
 
     private static org.assertj.core.api.Condition<org.junit.platform.testkit.engine.Event> failedWith(String end) {

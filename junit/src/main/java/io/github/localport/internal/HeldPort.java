@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import io.github.localport.Protocol;
 import io.github.localport.ReservedPort;
+import io.github.localport.ReservedPortBlock;
 import io.github.localport.core.FixedPort;
 import io.github.localport.core.PortRegistry;
 import io.github.localport.core.PortRequest;
@@ -57,6 +58,7 @@ public final class HeldPort implements ReservedPort {
     static String caller() {
         return StackWalker.getInstance().walk(frames -> frames
                 .filter(frame -> !frame.getClassName().equals(ReservedPort.class.getName())
+                        && !frame.getClassName().equals(ReservedPortBlock.class.getName())
                         && !frame.getClassName().startsWith(HeldPort.class.getPackageName() + ".")
                         && !frame.getClassName().startsWith(Reservation.class.getPackageName() + "."))
                 .findFirst().map(Object::toString).orElse("an unknown caller"));
