@@ -62,6 +62,11 @@ public final class FixedPort {
     /**
      * Reserves exactly this port, waiting up to {@link Settings#fixedWait()} for its holders.
      *
+     * @param number the port, from 1 to 65535; the settings' range does not apply
+     * @param request what asked for it, for messages
+     * @param scope how long it is held, for messages
+     * @param settings the lock directory, the release check and the wait
+     * @return the reservation, held until it is closed
      * @throws ConfigurationException if the number is not a port number, or the lock directory
      *         cannot be used
      * @throws IllegalStateException if the port is still not free when the wait runs out; the
@@ -72,7 +77,16 @@ public final class FixedPort {
                 "give it longer with configuration parameter '" + Settings.FIXED_WAIT + "'");
     }
 
-    /** {@link #reserve(int, PortRequest, String, Settings)} with the caller's own wait. */
+    /**
+     * {@link #reserve(int, PortRequest, String, Settings)} with the caller's own wait.
+     *
+     * @param number the port, from 1 to 65535; the settings' range does not apply
+     * @param request what asked for it, for messages
+     * @param scope how long it is held, for messages
+     * @param settings the lock directory and the release check
+     * @param wait how long to wait at most; zero tries once
+     * @return the reservation, held until it is closed
+     */
     public static Reservation reserve(int number, PortRequest request, String scope, Settings settings,
             Duration wait) {
         return reserve(number, request, scope, settings, wait, "wait longer");
@@ -82,6 +96,9 @@ public final class FixedPort {
      * Reserves each port by number in ascending order, whatever the map's order, each waiting
      * up to {@link Settings#fixedWait()}. If one fails, those already taken are released.
      *
+     * @param requests what asked for each port, by port number
+     * @param scope how long they are held, for messages
+     * @param settings the lock directory, the release check and the wait
      * @return the reservations, in ascending order of their numbers
      */
     public static List<Reservation> reserveAll(Map<Integer, PortRequest> requests, String scope, Settings settings) {

@@ -29,6 +29,12 @@ public final class PortBlock implements AutoCloseable {
      * Reserves {@code size} consecutive ports of the range, the first a multiple of
      * {@code alignment}, each free for the request's protocol.
      *
+     * @param request what asked for the block, for messages, and its protocol
+     * @param size how many ports, at least 1
+     * @param alignment the first port is a multiple of this, at least 1
+     * @param scope how long the block is held, for messages
+     * @param settings the range, the lock directory and the release check
+     * @return the block, held until it is closed
      * @throws ConfigurationException if the size or alignment is below 1, or the lock directory
      *         cannot be used
      * @throws IllegalStateException if the range has no such block free; the message says the
@@ -123,29 +129,32 @@ public final class PortBlock implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, ((long) value + multiple - 1) / multiple * multiple);
     }
 
+    /** @return the first port of the block */
     public int first() {
         return ports.get(0).number();
     }
 
+    /** @return the last port of the block */
     public int last() {
         return first() + size() - 1;
     }
 
+    /** @return how many ports the block has */
     public int size() {
         return ports.size();
     }
 
-    /** The reservation of the port {@code first() + index}. */
+    /**
+     * @param index from 0 to {@code size() - 1}
+     * @return the reservation of the port {@code first() + index}
+     */
     public Reservation port(int index) {
         return ports.get(index);
     }
 
+    /** @return what every port of the block is free for */
     public Transport protocol() {
         return ports.get(0).protocol();
-    }
-
-    public PortRequest request() {
-        return ports.get(0).request();
     }
 
     /**
