@@ -194,13 +194,14 @@ public final class FixedPort {
                 hasTurn = takeTurn(false);
                 taken = hasTurn && !releasedHereJustNow(number)
                         ? PortRegistry.tryReserve(number, request, scope, settings) : null;
-                if (taken == null) {
-                    ForkJoinPool.managedBlock(this);
+                while (taken == null && !finished) {
+                    try {
+                        ForkJoinPool.managedBlock(this);
+                    }
+                    catch (InterruptedException e) {
+                        interrupted = true; // block() never throws it, but a pool may before it calls block()
+                    }
                 }
-                return taken;
-            }
-            catch (InterruptedException e) {
-                interrupted = true; // block() never throws it; managedBlock declares it
                 return taken;
             }
             finally {

@@ -42,9 +42,10 @@
  * which neither waits nor throws for a port in use.
  * <ul>
  * <li>{@link io.github.localport.core.FixedPort} reserves exactly a given port and waits its
- * turn: this JVM's waiters queue first come, first served (a release here wakes the first at
- * once); the first of each JVM polls other JVMs' lock files and the probe; the wait is bounded
- * ({@link io.github.localport.core.Settings#FIXED_WAIT}) and runs through
+ * turn: this JVM's waiters queue first come, first served, and the first of each JVM polls
+ * (claim, lock file, probe) every 2 ms from a random start; a JVM that has just released the port
+ * ({@code PortRegistry.release} tells) does not try it at once, so JVMs get turns about equally.
+ * The wait is bounded ({@link io.github.localport.core.Settings#FIXED_WAIT}) and runs through
  * {@code ForkJoinPool.managedBlock}. A holder's several ports by number are taken in ascending
  * order ({@link io.github.localport.core.FixedPort#reserveAll}), so no two holders wait for each
  * other.</li>

