@@ -41,52 +41,61 @@ class FixedPortQueueTests {
         System.out.printf("%d holds of one port by 3 JVMs x 4 threads: held %d ms in all, from free to last release"
                 + " %d ms, %.2f ms per hand-over%n", run.holds().size(), held.toMillis(), span.toMillis(),
                 (span.toNanos() - held.toNanos()) / 1e6 / handOvers);
-        double load = loadAverage();
-        int processors = Runtime.getRuntime().availableProcessors();
-        if (load <= 4 * processors) {
+        if (processorsToSpare("time")) {
             assertThat(span).as("time from the port's release to the end of the last hold, against the sum of the"
                     + " holds (%s)", held).isLessThan(held.plus(Duration.ofMillis(10L * handOvers)));
-        }
-        else {
-            System.out.printf("Time not checked: load average %.1f on %d processors, so every hand-over also waits"
-                    + " for a processor%n", load, processors);
-        }
-    }
-
-    /**
-     * The machine's load average over the last minute, 0 where the OS does not tell: on an
-     * oversubscribed machine every hand-over of any mutex also waits for the next holder to be
-     * scheduled, which is not what the test measures.
-     */
-    private static double loadAverage() {
-        try {
-            return Double.parseDouble(ProcFile.read(Path.of("/proc/loadavg")).split(" ")[0]);
-        }
-        catch (IOException | RuntimeException e) {
-            return 0;
         }
     }
 
     /**
      * Two JVMs whose one thread each asks for the port again as soon as it has released it: the
-     * JVM that just released it has no head start, so neither keeps the port for all its turns.
+     * JVM that just released it has no head start, so the port goes from one JVM to the other
+     * at about every other turn. Without that rule it went over at 3-14 of 80 turns, in runs of
+     * 20 turns and more by one JVM; with it, 17-43 times, on a machine loaded 8 to 20 times over.
      */
     @Test
     @Timeout(120)
     void aJvmThatAsksAgainRightAfterReleasingDoesNotKeepThePortFromAnother(@TempDir Path directory)
             throws Exception {
-        int rounds = 20;
+        int rounds = 40;
         List<Hold> holds = new ArrayList<>(takeTurns(directory, 2, 1, rounds, 5).holds());
 
         holds.sort(Comparator.comparingLong(Hold::start));
+        StringBuilder turns = new StringBuilder();
         long switches = 0;
-        for (int i = 1; i < holds.size(); i++) {
-            switches += holds.get(i).jvm().equals(holds.get(i - 1).jvm()) ? 0 : 1;
+        for (int i = 0; i < holds.size(); i++) {
+            turns.append(holds.get(i).jvm().substring(3));
+            switches += i > 0 && !holds.get(i).jvm().equals(holds.get(i - 1).jvm()) ? 1 : 0;
         }
-        System.out.printf("%d holds of one port by 2 JVMs asking again at once: %d hand-overs between JVMs%n",
-                holds.size(), switches);
-        assertThat(switches).as("hand-overs from one JVM to the other, of %d turns", 2 * rounds)
-                .isGreaterThanOrEqualTo(rounds / 4);
+        System.out.printf("%d holds of one port by 2 JVMs asking again at once: %d hand-overs between JVMs (%s)%n",
+                holds.size(), switches, turns);
+        if (processorsToSpare("hand-overs between JVMs")) {
+            assertThat(switches).as("hand-overs from one JVM to the other, of %d turns: %s", 2 * rounds, turns)
+                    .isGreaterThanOrEqualTo(rounds * 3 / 8);
+        }
+    }
+
+    /**
+     * Whether the machine runs at most four times as many threads as it has processors (load
+     * average over the last minute; where the OS does not tell, it is assumed to). Beyond that,
+     * every hand-over of any mutex waits for the next holder to be scheduled, and a JVM that is
+     * not scheduled cannot take its turn: neither is what these tests measure, so only the
+     * correctness checks run.
+     */
+    private static boolean processorsToSpare(String what) {
+        double load;
+        try {
+            load = Double.parseDouble(ProcFile.read(Path.of("/proc/loadavg")).split(" ")[0]);
+        }
+        catch (IOException | RuntimeException e) {
+            load = 0;
+        }
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (load > 4 * processors) {
+            System.out.printf("%s not checked: load average %.1f on %d processors%n", what, load, processors);
+            return false;
+        }
+        return true;
     }
 
     /** The holds of a run, and when the port was freed for the children ({@link System#nanoTime()}). */
