@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link ReservedPort#awaitListening(java.time.Duration)},
  * {@link ReservedPort#awaitReleased(java.time.Duration)}).</li>
  * </ul>
- * Any other type fails the test with an
+ * A block ({@link #consecutive()}) is injected as {@code int[]} (the port numbers, in order)
+ * or as a {@link ReservedPortBlock}. Any other type fails the test with an
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the supported
  * types, and reserves nothing. A {@code final} field fails with one saying to remove
  * {@code final}, and reserves nothing either.
@@ -68,6 +69,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code @BeforeEach} parameter and a {@code @Test} parameter of the same test; a test that
  * uses a name its class already holds gets the class's port.
  *
+ * <h2>Ports by number</h2>
+ * {@code @LocalPort(number = 8080)} is for code that cannot use another port (a client
+ * hard-wired to a port, a port in a checked-in configuration file): it holds exactly that port
+ * for its scope, as any {@code @LocalPort}, once no other holder on the machine has it. Until
+ * then it waits: for other tests of this JVM (first come, first served), other JVMs and builds
+ * that hold it through localport, and programs that do not use localport, for up to
+ * {@value #FIXED_WAIT_PROPERTY_NAME} (default 1 minute); then it fails naming who holds the
+ * port. While a test waits, JUnit's parallel executor may run other tests in its place. Every
+ * declaration of one number in a scope gets the same port, and a test gets the port its class
+ * already holds.
+ *
+ * <p>So that two scopes that each want two ports by number never wait for each other, a scope
+ * takes all its ports by number at its first one, in ascending order: a class its
+ * {@code static} fields and {@code @BeforeAll}/{@code @AfterAll} parameters (and, under
+ * {@code PER_CLASS}, constructor parameters); a test its instance fields, constructor
+ * parameters, {@code @BeforeEach}/{@code @AfterEach} parameters and its own parameters. A
+ * class's ports by number are taken before its tests' ones: keep a test's numbers above its
+ * class's, or declare them all in one scope.
+ *
+ * <h2>Blocks of consecutive ports</h2>
+ * {@code @LocalPort(consecutive = 2, alignedTo = 2, protocol = Protocol.UDP) ReservedPortBlock rtp}
+ * holds two consecutive ports of the range, the first even (an RTP/RTCP pair), each checked and
+ * released as a single port is. A block is declared once per scope (a field, or a parameter) and
+ * has no name.
+ *
  * <h2>Release</h2>
  * At the end of its scope, whether the test passed, failed or was aborted, the port is
  * checked: if something still listens on it (for UDP: still has it bound) once the grace
@@ -79,7 +105,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <h2>Configuration</h2>
  * JUnit configuration parameters ({@code junit-platform.properties}, or {@code -D} system
  * properties): {@value #RANGE_PROPERTY_NAME}, {@value #LOCK_DIRECTORY_PROPERTY_NAME},
- * {@value #LEAK_POLICY_PROPERTY_NAME} and {@value #LEAK_GRACE_PROPERTY_NAME}. A malformed
+ * {@value #LEAK_POLICY_PROPERTY_NAME}, {@value #LEAK_GRACE_PROPERTY_NAME} and
+ * {@value #FIXED_WAIT_PROPERTY_NAME}. A malformed
  * value fails the test with an
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the key, the
  * value and the accepted form.
@@ -153,6 +180,17 @@ public @interface LocalPort {
     String LEAK_GRACE_PROPERTY_NAME = Settings.LEAK_GRACE;
 
     /**
+     * Configuration key of how long a port asked for by {@link #number()} waits for its
+     * holders to let go of it: {@value}.
+     *
+     * <p>Form: as {@value #LEAK_GRACE_PROPERTY_NAME}, from 0 to 10 minutes. Default: {@code 1m}
+     * (60 s). {@code 0} fails at once if the port is taken.
+     *
+     * @since 0.1.0
+     */
+    String FIXED_WAIT_PROPERTY_NAME = Settings.FIXED_WAIT;
+
+    /**
      * The name of the port: every declaration with the same name in one scope gets the same
      * port. Empty (the default) gives a port of its own.
      *
@@ -198,4 +236,38 @@ public @interface LocalPort {
      * @return the system property name, or an empty string
      */
     String systemProperty() default "";
+
+    /**
+     * Asks for exactly this port, from 1 to 65535, rather than one of the range: the test waits
+     * until no other holder on the machine has it (see <em>Ports by number</em> above). {@code 0}
+     * (the default) asks for any port of the range. Cannot be combined with a name or a block.
+     *
+     * <pre>{@code
+     * @Test
+     * void talksToTheServerItExpects(@LocalPort(number = LegacyClient.PORT) int port) { ... }
+     * }</pre>
+     *
+     * @return the port number, or {@code 0}
+     * @since 0.1.0
+     */
+    int number() default 0;
+
+    /**
+     * Asks for a block of this many consecutive ports of the range, injected as {@code int[]}
+     * or {@link ReservedPortBlock}. {@code 1} (the default) is a single port.
+     *
+     * @return how many consecutive ports, at least 1
+     * @since 0.1.0
+     */
+    int consecutive() default 1;
+
+    /**
+     * Makes the first port of a block a multiple of this: {@code 2} for an RTP/RTCP pair (an
+     * even port and the next). {@code 1} (the default) is any port. On a single port
+     * ({@code consecutive = 1}) it makes that port a multiple of it.
+     *
+     * @return the alignment, at least 1
+     * @since 0.1.0
+     */
+    int alignedTo() default 1;
 }

@@ -81,6 +81,7 @@ public interface ReservedPort extends AutoCloseable {
      * @throws IllegalStateException at once if the port is taken; the message says by whom
      *         where the OS lets localport see it (on Linux: the pid and command line)
      * @throws IllegalArgumentException if the number is not a port number
+     * @see #reserve(int, Duration)
      */
     static ReservedPort reserve(int number) {
         return reserve(number, Protocol.TCP);
@@ -97,7 +98,55 @@ public interface ReservedPort extends AutoCloseable {
      * @throws IllegalArgumentException if the number is not a port number
      */
     static ReservedPort reserve(int number, Protocol protocol) {
-        return HeldPort.reserveNumberForCaller(number, protocol);
+        return reserve(number, protocol, Duration.ZERO);
+    }
+
+    /**
+     * Reserves exactly this port for TCP once no other holder has it, waiting up to
+     * {@code wait}: a port hard-wired into the code under test becomes a mutex for every test,
+     * JVM and build on the machine that asks for it this way. It waits for threads of this JVM
+     * (first come, first served), other JVMs that hold it through localport, and programs that
+     * do not use localport; while it waits, a thread of JUnit's parallel executor lets the
+     * executor run other tests.
+     *
+     * <pre>{@code
+     * try (ReservedPort port = ReservedPort.reserve(8080, Duration.ofMinutes(1))) {
+     *     server.start(8080);
+     *     ...
+     * }
+     * }</pre>
+     *
+     * <p>Code that takes several ports this way must take them in ascending order, as
+     * {@link LocalPort#number() @LocalPort(number = ...)} does, or two holders could each wait
+     * for the other's port until their waits run out.
+     *
+     * @param number the port, from 1 to 65535; the configured range does not apply
+     * @param wait how long to wait at most; zero tries once, as {@link #reserve(int)} does
+     * @return the reservation; close it to release the port
+     * @throws IllegalStateException if the port is still taken when the wait runs out; the
+     *         message says by whom where the OS lets localport see it
+     * @throws IllegalArgumentException if the number is not a port number or the wait is negative
+     * @since 0.1.0
+     */
+    static ReservedPort reserve(int number, Duration wait) {
+        return reserve(number, Protocol.TCP, wait);
+    }
+
+    /**
+     * Reserves exactly this port for the given protocol once no other holder has it, waiting
+     * up to {@code wait}, as {@link #reserve(int, Duration)} does.
+     *
+     * @param number the port, from 1 to 65535; the configured range does not apply
+     * @param protocol what the port must be free for
+     * @param wait how long to wait at most; zero tries once
+     * @return the reservation; close it to release the port
+     * @throws IllegalStateException if the port is still taken when the wait runs out; the
+     *         message says by whom where the OS lets localport see it
+     * @throws IllegalArgumentException if the number is not a port number or the wait is negative
+     * @since 0.1.0
+     */
+    static ReservedPort reserve(int number, Protocol protocol, Duration wait) {
+        return HeldPort.reserveNumberForCaller(number, protocol, wait);
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
 
@@ -46,6 +45,21 @@ public final class PortRegistry {
         LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
                 + request.declaration() + " in " + scope);
         return new Reservation(taken.port(), taken.lock(), taken.blocker(), request, scope, settings);
+    }
+
+    /**
+     * Takes exactly this port if nothing holds or uses it now (a port held only by sockets in
+     * TIME_WAIT counts as free, as for a one-port range), or returns {@code null}: the claim,
+     * lock and probe of {@link #reserve}, for one port, neither waiting nor naming holders. Ports
+     * asked for by number ({@link FixedPort}) and blocks ({@link PortBlock}) are built on it.
+     *
+     * @throws ConfigurationException if the port's lock file cannot be opened or locked at all
+     */
+    static Reservation tryReserve(int port, PortRequest request, String scope, Settings settings) {
+        LockDirectory directory = LockDirectory.at(settings.lockDirectory());
+        Taken taken = new Search(PortRange.exactly(port), request, directory).run(false);
+        return taken == null ? null
+                : new Reservation(taken.port(), taken.lock(), taken.blocker(), request, scope, settings);
     }
 
     /** Whether localport holds the port in this lock directory: claimed in this JVM, or locked by another process. */
@@ -90,6 +104,7 @@ public final class PortRegistry {
             }
             lock.release();
             lock.directory().claims().remove(port);
+            FixedPort.released(port);
         }
         finally {
             if (interrupted) {
@@ -146,11 +161,16 @@ public final class PortRegistry {
          * restored after; whatever happens, nothing but the port returned stays held.
          */
         Taken run() {
+            return run(true);
+        }
+
+        /** With {@code throwIfNone} false, {@code null} when no port is free, unless lock files failed. */
+        Taken run(boolean throwIfNone) {
             interrupted = Thread.interrupted();
             Taken taken = null;
             try {
                 taken = walk();
-                if (taken == null) {
+                if (taken == null && (throwIfNone || lockFailures > 0)) {
                     throw exhausted();
                 }
                 return taken;
@@ -165,21 +185,11 @@ public final class PortRegistry {
             }
         }
 
-        /**
-         * Visits every port of the range once, from a random start with a random stride that
-         * shares no factor with the range's size: ports held in a block (by another JVM, say)
-         * then cost a few extra tries, not a walk across the whole block.
-         */
+        /** Visits every port of the range once, in a {@link RandomWalk}. */
         private Taken walk() {
-            int size = range.size();
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            int start = random.nextInt(size);
-            int stride = size == 1 ? 1 : 1 + random.nextInt(size - 1);
-            while (gcd(stride, size) != 1) {
-                stride = stride % (size - 1) + 1;
-            }
-            for (int i = 0; i < size; i++) {
-                int port = range.first() + (int) ((start + (long) i * stride) % size);
+            RandomWalk walk = RandomWalk.over(range.size());
+            for (int i = 0; i < walk.size(); i++) {
+                int port = range.first() + walk.step(i);
                 PortLock lock = claimAndLock(port);
                 if (lock == null) {
                     continue;
@@ -219,10 +229,6 @@ public final class PortRegistry {
             inUse++;
             release(port, lock);
             return null;
-        }
-
-        private static int gcd(int a, int b) {
-            return b == 0 ? a : gcd(b, a % b);
         }
 
         /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */

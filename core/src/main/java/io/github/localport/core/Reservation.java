@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.NetworkChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,6 +112,41 @@ public final class Reservation implements AutoCloseable {
             finally {
                 PortRegistry.release(port, lock);
             }
+        }
+    }
+
+    /** Releases the port without the check, for a port never handed out (part of a block that could not be taken whole). */
+    void releaseUnused() {
+        if (held.compareAndSet(true, false)) {
+            PortProbe.closeQuietly(blocker);
+            PortRegistry.release(port, lock);
+        }
+    }
+
+    /**
+     * Closes each reservation in order, every one even if an earlier one fails, and then throws
+     * the first failure with the others suppressed.
+     */
+    static void closeAll(List<Reservation> reservations) {
+        Throwable first = null;
+        for (Reservation reservation : reservations) {
+            try {
+                reservation.close();
+            }
+            catch (RuntimeException | Error e) {
+                if (first == null) {
+                    first = e;
+                }
+                else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first instanceof RuntimeException e) {
+            throw e;
+        }
+        if (first != null) {
+            throw (Error) first;
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * directory and range.
  */
 public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolicy, Duration leakGrace,
-        Duration startupTimeout, boolean echoProcessOutput) {
+        Duration startupTimeout, boolean echoProcessOutput, Duration fixedWait) {
 
     public static final String RANGE = "localport.range";
     public static final String LOCK_DIRECTORY = "localport.lock.dir";
@@ -31,11 +31,14 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     public static final String LEAK_GRACE = "localport.leak.grace";
     public static final String STARTUP_TIMEOUT = "localport.service.startup.timeout";
     public static final String PROCESS_ECHO = "localport.process.echo";
+    /** How long a port asked for by number waits for its holder to let go ({@link FixedPort}). */
+    public static final String FIXED_WAIT = "localport.fixed.wait";
     /** The file JUnit reads its configuration parameters from; code outside JUnit reads it too. */
     static final String JUNIT_PROPERTIES = "junit-platform.properties";
 
     static final Duration DEFAULT_LEAK_GRACE = Duration.ofSeconds(2);
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_FIXED_WAIT = Duration.ofMinutes(1);
     private static final Duration MAX_DURATION = Duration.ofMinutes(10);
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");
 
@@ -53,11 +56,12 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
                         .orElse(DEFAULT_LEAK_GRACE),
                 value(lookup, STARTUP_TIMEOUT).map(v -> parseDuration(STARTUP_TIMEOUT, v))
                         .orElse(DEFAULT_STARTUP_TIMEOUT),
-                value(lookup, PROCESS_ECHO).map(Settings::parseEcho).orElse(false));
+                value(lookup, PROCESS_ECHO).map(Settings::parseEcho).orElse(false),
+                value(lookup, FIXED_WAIT).map(v -> parseDuration(FIXED_WAIT, v)).orElse(DEFAULT_FIXED_WAIT));
     }
 
     public Settings withRange(PortRange other) {
-        return new Settings(other, lockDirectory, leakPolicy, leakGrace, startupTimeout, echoProcessOutput);
+        return new Settings(other, lockDirectory, leakPolicy, leakGrace, startupTimeout, echoProcessOutput, fixedWait);
     }
 
     /**

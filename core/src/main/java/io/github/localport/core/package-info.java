@@ -38,6 +38,23 @@
  * lock and then the in-JVM claim.</li>
  * </ol>
  *
+ * <h2>Ports by number, and blocks</h2>
+ * Both are built on {@code PortRegistry.tryReserve}, the claim, lock and probe of one given port,
+ * which neither waits nor throws for a port in use.
+ * <ul>
+ * <li>{@link io.github.localport.core.FixedPort} reserves exactly a given port and waits its
+ * turn: this JVM's waiters queue first come, first served, and the first of each JVM polls
+ * (claim, lock file, probe) every 2 ms from a random start; a JVM that has just released the port
+ * ({@code PortRegistry.release} tells) does not try it at once, so JVMs get turns about equally.
+ * The wait is bounded ({@link io.github.localport.core.Settings#FIXED_WAIT}) and runs through
+ * {@code ForkJoinPool.managedBlock}. A holder's several ports by number are taken in ascending
+ * order ({@link io.github.localport.core.FixedPort#reserveAll}), so no two holders wait for each
+ * other.</li>
+ * <li>{@link io.github.localport.core.PortBlock} reserves consecutive ports of the range, the
+ * first a multiple of an alignment: each a reservation of its own, taken in ascending order, the
+ * whole candidate released if one port is not free; closing the block closes every port.</li>
+ * </ul>
+ *
  * <h2>Services</h2>
  * {@link io.github.localport.core.ServiceRun} starts a service on the port named after it in a
  * scope ({@link io.github.localport.core.ServiceRun.Ports}), polls until it accepts connections,

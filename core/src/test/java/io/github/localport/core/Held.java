@@ -37,10 +37,15 @@ public final class Held {
         }
     }
 
-    /** The first of {@code count} consecutive ports of the default range that nobody holds or uses now. */
+    /**
+     * The first of {@code count} consecutive ports of the default range that nobody holds or uses
+     * now, the first a multiple of {@code count}. Searched from the top of the range: tests keep
+     * narrow ranges with lock directories of their own at its bottom, where localport's locks do
+     * not keep them off.
+     */
     public static int freePorts(int count) {
         PortRange range = PortRange.systemDefault();
-        for (int first = range.first(); first + count - 1 <= range.last(); first += count) {
+        for (int first = (range.last() - count + 1) / count * count; first >= range.first(); first -= count) {
             int start = first;
             if (java.util.stream.IntStream.range(start, start + count).allMatch(port -> range.contains(port)
                     && !byLocalport(port) && PortProbe.isFree(port, Transport.TCP))) {

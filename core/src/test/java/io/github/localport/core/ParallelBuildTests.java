@@ -113,8 +113,8 @@ class ParallelBuildTests {
         return holds;
     }
 
-    /** Pairs of holds of one port whose intervals overlap. */
-    private static List<String> overlapping(List<Hold> holds) {
+    /** Pairs of holds of one port whose intervals overlap; {@link FixedPortQueueTests} checks its holds with it too. */
+    static List<String> overlapping(List<Hold> holds) {
         List<String> overlaps = new ArrayList<>();
         Map<Integer, List<Hold>> byPort = holds.stream().collect(Collectors.groupingBy(Hold::port));
         for (List<Hold> ofPort : byPort.values()) {
@@ -132,7 +132,7 @@ class ParallelBuildTests {
         return overlaps;
     }
 
-    private record Hold(String jvm, int port, long start, long end) {
+    record Hold(String jvm, int port, long start, long end) {
 
         static Hold parse(String jvm, String line) throws IOException {
             String[] parts = line.split(" ");

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.localport.LocalPort;
@@ -130,14 +129,13 @@ final class FieldInjection {
             throw clash(carrier, current.scope(), context);
         }
         try {
-            String declaration = "field " + carrier.name();
+            String declaration = LocalPortExtension.describe(field);
             if (Modifier.isFinal(field.getModifiers())) {
                 throw new ExtensionConfigurationException(
                         "@LocalPort cannot be injected into final " + declaration + ": remove 'final'.");
             }
-            Function<HeldPort, Object> value = LocalPortExtension.valueOfType(field.getType(), declaration);
             LocalPort annotation = AnnotationSupport.findAnnotation(field, LocalPort.class).orElseThrow();
-            set(field, instance, value.apply(LocalPortExtension.portFor(annotation, declaration, scope)));
+            set(field, instance, LocalPortExtension.valueFor(annotation, field.getType(), declaration, scope));
             scope.keep(claim, claim);
         }
         catch (RuntimeException | Error e) {

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 import io.github.localport.Protocol;
 import io.github.localport.ReservedPort;
-import io.github.localport.core.PortRange;
+import io.github.localport.ReservedPortBlock;
+import io.github.localport.core.FixedPort;
 import io.github.localport.core.PortRegistry;
 import io.github.localport.core.PortRequest;
 import io.github.localport.core.Reservation;
@@ -20,7 +21,7 @@ import io.github.localport.core.Transport;
  */
 public final class HeldPort implements ReservedPort {
 
-    private static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
+    static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
     private static final boolean OPENTEST4J = opentest4jPresent();
 
     private final Reservation reservation;
@@ -36,25 +37,28 @@ public final class HeldPort implements ReservedPort {
         return new HeldPort(PortRegistry.reserve(request, CALLER_SCOPE, Settings.fromSystemProperties()));
     }
 
-    /** Backs {@link ReservedPort#reserve(int, Protocol)}: exactly that port, or a message naming its holder. */
-    public static ReservedPort reserveNumberForCaller(int number, Protocol protocol) {
+    /**
+     * Backs {@link ReservedPort#reserve(int, Protocol, Duration)}: exactly that port, once no
+     * other holder has it, or a message naming its holder when the wait runs out (at once for a
+     * wait of zero).
+     */
+    public static ReservedPort reserveNumberForCaller(int number, Protocol protocol, Duration wait) {
         Objects.requireNonNull(protocol, "protocol must not be null");
-        if (number < 1 || number > 65535) {
-            throw new IllegalArgumentException("A port number is between 1 and 65535, but was " + number);
-        }
+        Objects.requireNonNull(wait, "wait must not be null");
         PortRequest request = new PortRequest("", transport(protocol), "ReservedPort.reserve(" + number
                 + ") called at " + caller());
-        return new HeldPort(PortRegistry.reserve(request, CALLER_SCOPE,
-                Settings.fromSystemProperties().withRange(PortRange.exactly(number))));
+        return new HeldPort(FixedPort.reserve(number, request, CALLER_SCOPE, Settings.fromSystemProperties(), wait));
     }
 
     static Transport transport(Protocol protocol) {
         return Transport.valueOf(protocol.name());
     }
 
-    private static String caller() {
+    /** The first frame outside localport, for messages. */
+    static String caller() {
         return StackWalker.getInstance().walk(frames -> frames
                 .filter(frame -> !frame.getClassName().equals(ReservedPort.class.getName())
+                        && !frame.getClassName().equals(ReservedPortBlock.class.getName())
                         && !frame.getClassName().startsWith(HeldPort.class.getPackageName() + ".")
                         && !frame.getClassName().startsWith(Reservation.class.getPackageName() + "."))
                 .findFirst().map(Object::toString).orElse("an unknown caller"));
@@ -109,7 +113,7 @@ public final class HeldPort implements ReservedPort {
      * path (JUnit, and most test frameworks), as its {@code AssertionFailedError}, which IDEs and
      * build tools report best.
      */
-    private static void failingAsTestFrameworksDo(Runnable check) {
+    static void failingAsTestFrameworksDo(Runnable check) {
         try {
             check.run();
         }

@@ -2,6 +2,8 @@ package io.github.localport.internal;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Parameter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Arrays;
@@ -45,10 +47,9 @@ public final class LocalPortExtension implements ParameterResolver, ExecutionCon
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
-        String declaration = describe(parameterContext);
-        Function<HeldPort, Object> value = valueOfType(parameterContext.getParameter().getType(), declaration);
+        String declaration = describe(parameterContext.getParameter(), parameterContext.getIndex());
         LocalPort annotation = parameterContext.findAnnotation(LocalPort.class).orElseThrow();
-        return value.apply(portFor(annotation, declaration, PortScope.of(context)));
+        return valueFor(annotation, parameterContext.getParameter().getType(), declaration, PortScope.of(context));
     }
 
     /**
@@ -71,13 +72,26 @@ public final class LocalPortExtension implements ParameterResolver, ExecutionCon
         FieldInjection.inCallback(context, false);
     }
 
+    /** Checks the attributes and the type first, so that a bad declaration reserves nothing. */
+    static Object valueFor(LocalPort annotation, Class<?> type, String declaration, PortScope scope) {
+        LocalPortAttributes.check(annotation, declaration);
+        if (LocalPortAttributes.isBlock(annotation)) {
+            Function<HeldPortBlock, Object> value = LocalPortAttributes.valueOfBlockType(type, annotation, declaration);
+            return value.apply(scope.heldBlockFor(LocalPortAttributes.request(annotation, declaration),
+                    annotation.consecutive(), annotation.alignedTo()));
+        }
+        Function<HeldPort, Object> value = valueOfType(type, declaration);
+        return value.apply(portFor(annotation, declaration, scope));
+    }
+
     static HeldPort portFor(LocalPort annotation, String declaration, PortScope scope) {
         if (annotation.dead() && annotation.protocol() != Protocol.TCP) {
             throw new ExtensionConfigurationException("@LocalPort(dead = true) on " + declaration + " is for TCP only:"
                     + " a dead port refuses TCP connections, and there is no refusing for UDP. Remove the protocol.");
         }
-        HeldPort reservation = scope.heldPortFor(new PortRequest(annotation.value(),
-                HeldPort.transport(annotation.protocol()), declaration, annotation.dead()));
+        PortRequest request = LocalPortAttributes.request(annotation, declaration);
+        HeldPort reservation = LocalPortAttributes.isByNumber(annotation)
+                ? scope.fixedPortFor(request, annotation.number()) : scope.heldPortFor(request);
         if (!annotation.systemProperty().isEmpty()) {
             SystemPropertyPublication publication = SystemPropertyPublication.publish(annotation.systemProperty(),
                     reservation.reservation(), declaration, scope);
@@ -116,10 +130,13 @@ public final class LocalPortExtension implements ParameterResolver, ExecutionCon
                 type.getName()));
     }
 
-    private static String describe(ParameterContext parameterContext) {
-        Executable executable = parameterContext.getDeclaringExecutable();
-        String name = parameterContext.getParameter().isNamePresent()
-                ? "'" + parameterContext.getParameter().getName() + "'" : "" + parameterContext.getIndex();
+    static String describe(Field field) {
+        return "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
+    }
+
+    static String describe(Parameter parameter, int index) {
+        Executable executable = parameter.getDeclaringExecutable();
+        String name = parameter.isNamePresent() ? "'" + parameter.getName() + "'" : "" + index;
         String types = Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName)
                 .collect(Collectors.joining(", "));
         String method = executable instanceof Constructor ? "" : "." + executable.getName();

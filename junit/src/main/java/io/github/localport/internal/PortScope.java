@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.github.localport.core.FixedPort;
+import io.github.localport.core.PortBlock;
 import io.github.localport.core.PortRegistry;
 import io.github.localport.core.PortRequest;
 import io.github.localport.core.Reservation;
@@ -21,6 +23,10 @@ final class PortScope implements ServiceRun.Ports {
 
     /** Store key of a named port. */
     record Name(String value) {
+    }
+
+    /** Store key of a port asked for by number. */
+    record Fixed(int number) {
     }
 
     private final ExtensionContext context;
@@ -55,7 +61,7 @@ final class PortScope implements ServiceRun.Ports {
 
     /** {@link #portFor}, as what is injected. */
     HeldPort heldPortFor(PortRequest request) {
-        HeldPort found = request.isNamed() ? find(request) : null;
+        HeldPort found = request.isNamed() ? find(new Name(request.name()), request) : null;
         if (found != null) {
             return found;
         }
@@ -63,6 +69,37 @@ final class PortScope implements ServiceRun.Ports {
         keep(request.isNamed() ? new Name(request.name()) : reserved, new ScopedResource.Kept<>(reserved));
         reports.accept(reportEntry(reserved.reservation()));
         return reserved;
+    }
+
+    /**
+     * The port asked for by number: the one this scope or an enclosing one holds, if any; else
+     * every port by number that this scope declares ({@link FixedPortDeclarations}) is taken
+     * now, in ascending order, each waiting its turn, so that no two scopes wait for each other.
+     */
+    HeldPort fixedPortFor(PortRequest request, int number) {
+        HeldPort found = find(new Fixed(number), request);
+        if (found != null) {
+            return found;
+        }
+        Map<Integer, PortRequest> declared = FixedPortDeclarations.of(context);
+        declared.put(number, request);
+        declared.keySet().removeIf(other -> store().get(new Fixed(other)) != null);
+        for (Reservation reservation : JUnitFailures.translate(() -> FixedPort.reserveAll(declared, label(), settings()))) {
+            keep(new Fixed(reservation.number()), new ScopedResource.Kept<>(new HeldPort(reservation)));
+            context.publishReportEntry(reportEntry(reservation));
+        }
+        return find(new Fixed(number), request);
+    }
+
+    /** A new block of consecutive ports, kept in this scope. */
+    HeldPortBlock heldBlockFor(PortRequest request, int size, int alignment) {
+        HeldPortBlock block = new HeldPortBlock(JUnitFailures.translate(() -> PortBlock.reserve(request, size, alignment,
+                label(), settings())));
+        keep(block, new ScopedResource.Kept<>(block));
+        Map<String, String> entry = reportEntry(block.block().port(0));
+        entry.put("localport.port", block.first() + "-" + block.last());
+        context.publishReportEntry(entry);
+        return block;
     }
 
     /** Keeps a value until the end of the scope, which closes it. */
@@ -104,26 +141,27 @@ final class PortScope implements ServiceRun.Ports {
         return settings;
     }
 
-    /** The port this scope or an enclosing one holds under the request's name, or {@code null}. */
-    private HeldPort find(PortRequest request) {
-        ScopedResource.Kept<?> kept = store().get(new Name(request.name()), ScopedResource.Kept.class);
+    /** The port this scope or an enclosing one holds under the key (a {@link Name} or a {@link Fixed}), or {@code null}. */
+    private HeldPort find(Object key, PortRequest request) {
+        ScopedResource.Kept<?> kept = store().get(key, ScopedResource.Kept.class);
         if (kept == null) {
             return null;
         }
         HeldPort held = (HeldPort) kept.value();
         Reservation found = held.reservation();
+        String what = key instanceof Name name ? "the port named '" + name.value() + "'" : "port " + found.number();
         if (!found.isHeld()) {
             throw new ExtensionConfigurationException(String.format(
-                    "The port named '%s' (%d) was closed before %s asked for it: only close a ReservedPort that"
-                            + " no later declaration in its scope uses.",
-                    request.name(), found.number(), request.declaration()));
+                    "%s%s was closed before %s asked for it: only close a ReservedPort that no later declaration in"
+                            + " its scope uses.", Character.toUpperCase(what.charAt(0)) + what.substring(1),
+                    key instanceof Name ? " (" + found.number() + ")" : "", request.declaration()));
         }
         if (found.protocol() != request.protocol() || found.request().dead() != request.dead()) {
             throw new ExtensionConfigurationException(String.format(
-                    "%s asks for the port named '%s' as %s, but %s reserved it as %s. Declare it one way under"
-                            + " one name (TCP_AND_UDP serves both protocols), or use another name.",
-                    request.declaration(), request.name(), kind(request), found.request().declaration(),
-                    kind(found.request())));
+                    "%s asks for %s as %s, but %s reserved it as %s. Declare it one way%s (TCP_AND_UDP serves both"
+                            + " protocols)%s.", request.declaration(), what, kind(request),
+                    found.request().declaration(), kind(found.request()), key instanceof Name ? " under one name" : "",
+                    key instanceof Name ? ", or use another name" : ""));
         }
         return held;
     }

@@ -30,6 +30,13 @@
  * {@code CloseableResource} for older versions; JUnit closes it once at the end of the scope, last
  * kept first: a {@code systemProperty} is restored ({@code SystemPropertyPublication}), then the
  * port is checked and released.</li>
+ * <li><b>Ports by number and blocks.</b> {@code LocalPortAttributes} refuses attribute
+ * combinations the core cannot tell apart. A port by number is kept under its number
+ * ({@code PortScope.Fixed}), so every declaration of it in a scope, and a test of a class that
+ * holds it, gets the same port; at a scope's first one, {@code FixedPortDeclarations} collects
+ * every port by number the scope declares and the core takes them in ascending order
+ * ({@code FixedPort.reserveAll}). A block is a {@link io.github.localport.internal.HeldPortBlock}
+ * kept in the store like a port.</li>
  * <li><b>Services.</b> {@code LocalService} starts a {@link io.github.localport.internal.ScopedService}
  * in its {@code beforeAll} (static field) or {@code beforeEach} (instance field), whichever comes
  * first; an enclosing scope's run serves nested ones, and another class using the same object at
