@@ -2,16 +2,24 @@ package io.github.localport.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.boot.test.context.SpringBootTest.WebEnvironment.DEFINED_PORT;
+import static org.springframework.boot.test.context.SpringBootTest.WebEnvironment.RANDOM_PORT;
+
+import java.io.IOException;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.localport.spring.Ports.Server;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,6 +43,26 @@ class BootWebEnvironmentTests {
         }
     }
 
+    @Test
+    void randomPortLeavesTheServerToSpringAndReservesTheOtherPorts() {
+        SEEN.clear();
+        SpringTestKit.springTestKit().execute(RandomPortTestCase.class).allEvents().assertStatistics(
+                stats -> stats.started(3).succeeded(3));
+
+        assertThat(SEEN).containsOnlyKeys("local.server.port", "backend.port");
+        assertThat(Ports.isHeld(SEEN.get("backend.port"))).isFalse();
+        assertThat(Ports.isListening(SEEN.get("backend.port"))).isFalse();
+    }
+
+    @Test
+    void mockEnvironmentGetsItsPortsWithNothingListening() {
+        SEEN.clear();
+        SpringTestKit.springTestKit().execute(MockEnvironmentTestCase.class).allEvents().assertStatistics(
+                stats -> stats.started(3).succeeded(3));
+
+        assertThat(Ports.isHeld(SEEN.get("broker.port"))).isFalse();
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(HelloController.class)
@@ -46,6 +74,56 @@ class BootWebEnvironmentTests {
         @GetMapping("/hello")
         String hello() {
             return "hello";
+        }
+    }
+
+    @Configuration
+    static class BackendConfig {
+        @Bean
+        Server backend(@Value("${backend.port}") int port) throws IOException {
+            return Server.serve(port, "backend");
+        }
+    }
+
+    @SpringBootTest(classes = { WebApp.class, BackendConfig.class }, webEnvironment = RANDOM_PORT)
+    @LocalPortProperties("backend.port")
+    @DirtiesContext
+    static class RandomPortTestCase {
+
+        @Value("${local.server.port}")
+        int serverPort;
+
+        @Value("${backend.port}")
+        int backendPort;
+
+        @Test
+        void serves() throws Exception {
+            SEEN.put("local.server.port", serverPort);
+            SEEN.put("backend.port", backendPort);
+            assertThat(serverPort).isNotEqualTo(backendPort);
+            assertThat(Ports.get(serverPort, "/hello").body()).isEqualTo("hello");
+            assertThat(Ports.get(backendPort, "/").body()).isEqualTo("backend");
+            assertThat(Ports.isHeld(backendPort)).isTrue();
+        }
+    }
+
+    @SpringBootTest(classes = WebApp.class)
+    @LocalPortProperties("broker.port")
+    @DirtiesContext
+    static class MockEnvironmentTestCase {
+
+        @Value("${broker.port}")
+        int brokerPort;
+
+        @Autowired
+        Environment environment;
+
+        @Test
+        void hasThePropertyAndNoServer() {
+            SEEN.put("broker.port", brokerPort);
+            assertThat(environment.getProperty("local.server.port")).isNull();
+            assertThat(Ports.isHeld(brokerPort)).isTrue();
+            assertThat(Ports.isListening(brokerPort)).isFalse();
         }
     }
 

@@ -22,6 +22,7 @@ final class SpringTestKit {
             "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
             "junit.jupiter.execution.parallel.config.strategy", "fixed",
             "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"));
+    private boolean implicitConfiguration;
 
     static SpringTestKit springTestKit() {
         return new SpringTestKit();
@@ -37,9 +38,19 @@ final class SpringTestKit {
         return with("junit.jupiter.execution.parallel.mode.classes.default", "same_thread");
     }
 
+    /**
+     * Everything in the calling thread, whose context class loader the fixtures then see, with
+     * JUnit reading {@code junit-platform.properties} through it as it does in a real run.
+     */
+    SpringTestKit inThisThread() {
+        implicitConfiguration = true;
+        return with("junit.jupiter.execution.parallel.enabled", "false");
+    }
+
     EngineExecutionResults execute(Class<?>... fixtures) {
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(configuration)
+                .enableImplicitConfigurationParameters(implicitConfiguration)
                 .selectors(Arrays.stream(fixtures).map(fixture -> selectClass(fixture))
                         .toArray(DiscoverySelector[]::new))
                 .execute();

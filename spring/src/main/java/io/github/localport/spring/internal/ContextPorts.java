@@ -42,8 +42,23 @@ final class ContextPorts implements DisposableBean {
             return ports;
         }
         catch (RuntimeException | Error e) {
-            ports.destroy();
+            ports.releaseAfter(e);
             throw e;
+        }
+    }
+
+    /**
+     * Releases every port after the context failed to be created: nothing was started on them, so
+     * a port in use is someone else's doing, told beside the failure rather than as a leak.
+     */
+    void releaseAfter(Throwable failure) {
+        for (Reservation reservation : byProperty.values()) {
+            try {
+                reservation.close("the failed creation of " + context, ADVICE);
+            }
+            catch (PortStillInUseError inUse) {
+                failure.addSuppressed(inUse);
+            }
         }
     }
 

@@ -37,7 +37,7 @@ final class LocalPortPropertiesContextCustomizer implements ContextCustomizer {
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(NAME, ports.properties()));
         }
         catch (RuntimeException | Error e) {
-            ports.destroy();
+            ports.releaseAfter(e);
             throw e;
         }
     }
