@@ -49,7 +49,8 @@ import java.lang.annotation.Target;
  * context was closed fails with an {@link AssertionError} that names the port, the property, the
  * context and who holds the port. At the end of the run, where no test can fail any more, the
  * leak is logged at {@code SEVERE} through the {@code java.util.logging} logger
- * {@code io.github.localport}. The ports are released in every case.
+ * {@code io.github.localport} and written to the process's standard error. The ports are
+ * released in every case.
  *
  * <h2>Configuration</h2>
  * The {@code localport.*} keys ({@code localport.range}, {@code localport.lock.dir},

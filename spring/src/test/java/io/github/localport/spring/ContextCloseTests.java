@@ -69,7 +69,7 @@ class ContextCloseTests {
         assertThat(run).containsPattern("FAILED evicts\\(\\): io.github.localport.core.PortStillInUseError: Port \\d+"
                 + " \\(TCP\\) is still in use 2s after the close of the Spring application context loaded for "
                 + "\\S+\\$CachedWithItsBackendTestCase");
-        assertThat(run).containsPattern("(?s)SEVERE: Port \\d+ \\(TCP\\) is still in use 2s after the close of the"
+        assertThat(run).containsPattern("(?s)SEVERE \\[localport\\] Port \\d+ \\(TCP\\) is still in use 2s after the close of the"
                 + " Spring application context loaded for \\S+\\$AlsoForgetsItsBackendTestCase.*It was reserved for"
                 + " property 'other.backend.port'.*No test failed for it: the context was closed at the end of the run.");
         assertThat(run).doesNotContain("FAILED usesIt()");

@@ -1,5 +1,9 @@
 package io.github.localport.spring.internal;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +18,8 @@ import io.github.localport.core.PortStillInUseError;
  * method throws, so a leak waits here for {@link ContextLeakListener} to throw it in the thread
  * that closed the context. Where no test can fail any more (the JVM is shutting down, which is
  * when Spring closes the contexts it still caches at the end of a run), it is logged at
- * {@code SEVERE}; so is any leak still unreported when the JVM exits.
+ * {@code SEVERE} and written to standard error; so is any leak still unreported when the JVM
+ * exits.
  */
 final class ContextLeaks {
 
@@ -63,8 +68,10 @@ final class ContextLeaks {
     }
 
     /**
-     * Logs at {@code SEVERE}; on standard error where nothing would publish it, as after the JDK's
-     * own shutdown hook has reset {@code java.util.logging}, which may run before this one.
+     * Logs at {@code SEVERE}, and writes it to the process's own standard error: at shutdown the
+     * JDK may already have reset {@code java.util.logging} (its own shutdown hook runs beside
+     * this one), and a build tool's test runner has stopped reading the {@code System.err} it
+     * installed for the tests, but it shows what the process writes to its standard error.
      */
     private static void logLoudly(PortStillInUseError leak) {
         String message = leak.getMessage() + System.lineSeparator() + "No test failed for it: the context was closed"
@@ -72,9 +79,8 @@ final class ContextLeaks {
         if (hasHandler(LOGGER)) {
             LOGGER.severe(message);
         }
-        else {
-            System.err.println("SEVERE: " + message);
-        }
+        PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, Charset.defaultCharset());
+        stderr.println("SEVERE [localport] " + message);
     }
 
     private static boolean hasHandler(Logger logger) {

@@ -26,7 +26,7 @@
  * {@link io.github.localport.spring.internal.ContextLeakListener}, ordered to run right after
  * Spring's own listeners that load and close contexts, throws it in the thread that closed the
  * context, failing that test. A leak found at JVM shutdown (the end of the run), or never
- * reported by a test, is logged at {@code SEVERE}.</li>
+ * reported by a test, is logged at {@code SEVERE} and written to the process's standard error.</li>
  * </ol>
  */
 package io.github.localport.spring.internal;
