@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.localport.LocalPort;
 import io.github.localport.spring.Ports.Server;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -29,11 +30,11 @@ class ContextCacheTests {
     void classesRunInParallelShareOneContextAndItsPortsUntilItCloses() {
         SEEN.clear();
         SpringTestKit.springTestKit().execute(SharedTestCase.class, SameNamesInAnotherOrderTestCase.class,
-                SameNamesAgainTestCase.class).allEvents().assertStatistics(stats -> stats.failed(0).succeeded(9));
+                SameNamesAgainTestCase.class).allEvents().assertStatistics(stats -> stats.failed(0).succeeded(11));
 
         assertThat(SharedConfig.CREATED).hasValue(1);
         Map<String, Integer> ports = SEEN.get(SharedTestCase.class.getSimpleName());
-        assertThat(SEEN).hasSize(3).allSatisfy((fixture, seen) -> assertThat(seen).isEqualTo(ports));
+        assertThat(SEEN).hasSize(4).allSatisfy((fixture, seen) -> assertThat(seen).isEqualTo(ports));
         assertThat(ports.get("server.port")).isNotEqualTo(ports.get("admin.port"));
         ports.values().forEach(port -> assertThat(Ports.isHeld(port)).as("port %d while cached", port).isTrue());
         assertThat(Ports.isListening(ports.get("server.port"))).isTrue();
@@ -125,6 +126,11 @@ class ContextCacheTests {
     @SpringJUnitConfig(SharedConfig.class)
     @LocalPortProperties({ "server.port", "admin.port" })
     static class SameNamesAgainTestCase extends Recording {
+
+        /** Spring gives a {@code @Nested} class its enclosing class's configuration, ports included. */
+        @Nested
+        class NestedTestCase extends Recording {
+        }
     }
 
     @DirtiesContext

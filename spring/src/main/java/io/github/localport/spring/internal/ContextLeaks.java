@@ -27,7 +27,12 @@ final class ContextLeaks {
     private static final Queue<Leak> UNREPORTED = new ConcurrentLinkedQueue<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ContextLeaks::logUnreported, "localport-spring-leaks"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(ContextLeaks::logUnreported, "localport-spring-leaks"));
+        }
+        catch (IllegalStateException shuttingDown) {
+            // first used while the JVM shuts down: every leak found from now on is logged at once
+        }
     }
 
     private record Leak(Thread thread, PortStillInUseError error) {

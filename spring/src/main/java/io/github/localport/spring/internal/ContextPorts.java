@@ -54,7 +54,8 @@ final class ContextPorts implements DisposableBean {
     void releaseAfter(Throwable failure) {
         for (Reservation reservation : byProperty.values()) {
             try {
-                reservation.close("the failed creation of " + context, ADVICE);
+                reservation.close("the failed creation of " + context, "Nothing of the context had started yet:"
+                        + " a program that does not use localport took the port while it was held");
             }
             catch (PortStillInUseError inUse) {
                 failure.addSuppressed(inUse);
