@@ -3,10 +3,12 @@ package io.github.localport.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +63,12 @@ class ContextCloseTests {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dspring.test.context.cache.maxSize=1",
                 LeakingRun.class.getName()).redirectErrorStream(true).start();
-        byte[] output = child.getInputStream().readAllBytes();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String run = new String(output, StandardCharsets.UTF_8);
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(child));
+        if (!child.waitFor(2, TimeUnit.MINUTES)) {
+            child.destroyForcibly();
+            throw new AssertionError("The child JVM did not finish within 2 minutes");
+        }
+        String run = output.get(30, TimeUnit.SECONDS);
 
         assertThat(run).contains("RUN DONE");
         assertThat(run).containsPattern("FAILED evicts\\(\\): io.github.localport.core.PortStillInUseError: Port \\d+"
@@ -73,6 +78,15 @@ class ContextCloseTests {
                 + " Spring application context loaded for \\S+\\$AlsoForgetsItsBackendTestCase.*It was reserved for"
                 + " property 'other.backend.port'.*No test failed for it: the context was closed at the end of the run.");
         assertThat(run).doesNotContain("FAILED usesIt()");
+    }
+
+    private static String readAll(Process child) {
+        try {
+            return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs three fixtures in a JVM whose context cache holds one context, then exits with one still cached. */
