@@ -289,10 +289,26 @@ final class LockDirectory {
         }
     }
 
+    /**
+     * Creates the directory if it is missing and checks it. A directory deleted while it is
+     * being checked (a cleaner, another JVM's {@code rm -rf}) is prepared again, a few times.
+     */
     private synchronized void prepare() {
-        if (prepared) {
-            return;
+        for (int attempt = 1; !prepared; attempt++) {
+            try {
+                check();
+                rangeEnd = (long) (realPath(path).hashCode() & 0x7fffffff) << 16;
+                prepared = true;
+            }
+            catch (ConfigurationException e) {
+                if (attempt == 3 || Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    private void check() {
         if (Files.isSymbolicLink(path)) {
             throw unusable(path, "it is a symbolic link, and localport does not follow links in its lock directory");
         }
@@ -306,8 +322,6 @@ final class LockDirectory {
         if (!Files.isWritable(path)) {
             throw unusable(path, "this user may not create files in it");
         }
-        rangeEnd = (long) (realPath(path).hashCode() & 0x7fffffff) << 16;
-        prepared = true;
     }
 
     /** The directory's path with links in its parents resolved, so that every JVM names it alike. */
