@@ -216,6 +216,9 @@ final class LockDirectory {
             return false;
         }
         String inode = String.valueOf(Files.getAttribute(file(port), "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        if (!seen.holdsOtherThan(range(port), inode)) {
+            return false; // only locks of this file: ours, or of a holder before us
+        }
         seen = snapshot = ProcLocks.snapshot();
         return seen.holdsOtherThan(range(port), inode);
     }

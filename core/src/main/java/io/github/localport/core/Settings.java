@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Properties;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,7 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     public static final String FIXED_WAIT = "localport.fixed.wait";
     /** The file JUnit reads its configuration parameters from; code outside JUnit reads it too. */
     static final String JUNIT_PROPERTIES = "junit-platform.properties";
+    private static final Map<ClassLoader, Properties> JUNIT_PROPERTIES_BY_LOADER = new WeakHashMap<>();
 
     static final Duration DEFAULT_LEAK_GRACE = Duration.ofSeconds(2);
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -73,11 +76,21 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
         return from(key -> Optional.ofNullable(System.getProperty(key, file.getProperty(key))));
     }
 
-    /** The first {@code junit-platform.properties} on the context class path, or none. */
+    /**
+     * The first {@code junit-platform.properties} on the context class path, or none; read once
+     * per class loader, since looking it up on the class path costs more than a reservation.
+     */
     private static Properties junitProperties() {
-        Properties properties = new Properties();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        URL resource = (loader != null ? loader : Settings.class.getClassLoader()).getResource(JUNIT_PROPERTIES);
+        ClassLoader from = loader != null ? loader : Settings.class.getClassLoader();
+        synchronized (JUNIT_PROPERTIES_BY_LOADER) {
+            Properties known = JUNIT_PROPERTIES_BY_LOADER.get(from);
+            if (known != null) {
+                return known;
+            }
+        }
+        Properties properties = new Properties();
+        URL resource = from.getResource(JUNIT_PROPERTIES);
         if (resource != null) {
             try (InputStream in = resource.openStream()) {
                 properties.load(in);
@@ -86,6 +99,9 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
                 throw new ConfigurationException("localport cannot read " + resource + ": " + e
                         + ". Fix the file, or set the localport.* keys as system properties.");
             }
+        }
+        synchronized (JUNIT_PROPERTIES_BY_LOADER) {
+            JUNIT_PROPERTIES_BY_LOADER.put(from, properties);
         }
         return properties;
     }
