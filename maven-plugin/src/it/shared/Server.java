@@ -8,14 +8,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A small server, run with Java's source launcher: {@code java Server.java PORT} serves
- * /hello and, on /stop, stops; {@code java Server.java PORT stop} asks it to.
+ * A small server, run with Java's source launcher: {@code java Server.java PORT [READY_FILE]}
+ * serves /hello and, on /stop, stops, and once it listens creates READY_FILE (for
+ * {@code AwaitFile.java}); {@code java Server.java PORT stop} asks it to stop.
  */
 public class Server {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        if (args.length > 1) {
+        if (args.length > 1 && args[1].equals("stop")) {
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stop"))
                     .build(), HttpResponse.BodyHandlers.discarding());
             return;
@@ -38,5 +39,8 @@ public class Server {
         });
         server.start();
         System.out.println("Server listening on 127.0.0.1:" + port);
+        if (args.length > 1) {
+            java.nio.file.Files.createFile(java.nio.file.Path.of(args[1]));
+        }
     }
 }
