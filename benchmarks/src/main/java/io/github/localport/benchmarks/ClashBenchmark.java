@@ -78,7 +78,7 @@ public final class ClashBenchmark {
                 for (Strategy strategy : settings.strategies) {
                     System.out.printf("round %d: %d JVMs x %d threads, %s ...%n", round, jvms, settings.threads,
                             strategy.label());
-                    totals.get(jvms + " " + strategy.id()).add(runPhase(jvms, strategy, settings));
+                    runPhase(jvms, strategy, settings, totals.get(jvms + " " + strategy.id()));
                 }
             }
         }
@@ -87,7 +87,7 @@ public final class ClashBenchmark {
         printTable(totals.values(), settings);
     }
 
-    private static long[] runPhase(int jvms, Strategy strategy, Settings settings) throws Exception {
+    private static void runPhase(int jvms, Strategy strategy, Settings settings, Totals totals) throws Exception {
         List<Worker.Handle> workers = new ArrayList<>();
         try {
             for (int i = 0; i < jvms; i++) {
@@ -97,17 +97,16 @@ public final class ClashBenchmark {
                 worker.expect("READY", START_TIMEOUT);
             }
             workers.forEach(worker -> worker.send("GO"));
-            long[] sum = new long[Worker.RESULT_FIELDS];
             for (Worker.Handle worker : workers) {
                 String[] fields = worker.expect("RESULT", settings.duration.plusSeconds(60)).split(" ");
-                for (int f = 0; f < sum.length; f++) {
-                    sum[f] += Long.parseLong(fields[f + 1]);
+                for (int f = 0; f < Worker.RESULT_FIELDS; f++) {
+                    totals.sum[f] += Long.parseLong(fields[f + 1]);
                 }
+                totals.handOut.add(HandOutTimes.fromLine(worker.expect("TIMES", Duration.ofSeconds(10))));
             }
             for (Worker.Handle worker : workers) {
                 worker.finish();
             }
-            return sum;
         }
         finally {
             workers.forEach(Worker.Handle::kill);
@@ -118,9 +117,9 @@ public final class ClashBenchmark {
         System.out.printf("Each phase: K JVMs x %d threads for %ds%s; churn %d outgoing connections/s per JVM.%n",
                 settings.threads, settings.duration.toSeconds(), settings.rounds > 1 ? ", " + settings.rounds + " rounds" : "",
                 settings.churn);
-        String format = "%-4s %-46s %11s %8s %10s %10s %8s %12s %9s %12s%n";
+        String format = "%-4s %-46s %11s %8s %10s %10s %8s %12s %9s %12s %14s %11s%n";
         System.out.printf(format, "JVMs", "strategy", "allocations", "clashes", "clash rate", "95% upper", "L/C/?",
-                "in ephemeral", "failures", "connections");
+                "in ephemeral", "failures", "connections", "hand-out p50", "p99");
         for (Totals total : totals) {
             long allocations = total.sum[0];
             long clashes = total.sum[1];
@@ -129,14 +128,42 @@ public final class ClashBenchmark {
                     percent(wilsonUpper(clashes, allocations)),
                     total.sum[7] + "/" + total.sum[8] + "/" + (clashes - total.sum[7] - total.sum[8]),
                     percent(allocations == 0 ? 0 : (double) total.sum[2] / allocations), total.sum[3] + total.sum[6],
-                    total.sum[4] + (total.sum[5] > 0 ? " (" + total.sum[5] + " failed)" : ""));
+                    total.sum[4] + (total.sum[5] > 0 ? " (" + total.sum[5] + " failed)" : ""),
+                    micros(total.handOut.percentileMicros(0.5)), micros(total.handOut.percentileMicros(0.99)));
         }
         System.out.println("clash: BindException binding a server on 127.0.0.1 at the port handed out. 95% upper: Wilson"
                 + " bound of the clash rate. L/C/?: what had the port right after the clash, by /proc/net/tcp*: a"
                 + " listener (another holder's server), a connection (a client's port: connecting, established or"
                 + " TIME_WAIT), or gone/unknown. in ephemeral: share of ports handed out that lie in the kernel's"
                 + " ephemeral range. failures: allocations that threw, other errors. connections: outgoing"
-                + " connections made.");
+                + " connections made. hand-out p50, p99: median and 99th percentile of the time the strategy took to"
+                + " hand out a port (localport: ReservedPort.reserve(); the others: their whole allocation).");
+        printHandOutTargets(totals);
+    }
+
+    /** localport's hand-out times against new ServerSocket(0)'s in the same run, for each JVM count both ran with. */
+    private static void printHandOutTargets(Iterable<Totals> totals) {
+        Map<Integer, Totals> baselines = new LinkedHashMap<>();
+        totals.forEach(total -> {
+            if (total.strategy == Strategy.SERVER_SOCKET_0) {
+                baselines.put(total.jvms, total);
+            }
+        });
+        for (Totals total : totals) {
+            Totals baseline = baselines.get(total.jvms);
+            if (total.strategy != Strategy.LOCALPORT || baseline == null) {
+                continue;
+            }
+            double median = total.handOut.percentileMicros(0.5) / baseline.handOut.percentileMicros(0.5);
+            double p99 = total.handOut.percentileMicros(0.99) / baseline.handOut.percentileMicros(0.99);
+            System.out.printf(Locale.ROOT, "%d JVMs: localport hand-out vs new ServerSocket(0): median %.2fx (target: at"
+                    + " most 2x) %s, p99 %.2fx (target: at most 5x) %s%n", total.jvms, median, median <= 2 ? "MET"
+                            : "MISSED", p99, p99 <= 5 ? "MET" : "MISSED");
+        }
+    }
+
+    private static String micros(double micros) {
+        return Double.isNaN(micros) ? "-" : String.format(Locale.ROOT, "%.1f us", micros);
     }
 
     private static String percent(double rate) {
@@ -160,16 +187,11 @@ public final class ClashBenchmark {
         final int jvms;
         final Strategy strategy;
         final long[] sum = new long[Worker.RESULT_FIELDS];
+        final HandOutTimes handOut = new HandOutTimes();
 
         Totals(int jvms, Strategy strategy) {
             this.jvms = jvms;
             this.strategy = strategy;
-        }
-
-        void add(long[] phase) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += phase[i];
-            }
         }
     }
 
@@ -255,9 +277,10 @@ public final class ClashBenchmark {
 
             LongAdder[] counts = new LongAdder[RESULT_FIELDS];
             Arrays.setAll(counts, i -> new LongAdder());
+            HandOutTimes handOut = new HandOutTimes();
             long churnDeadline = System.nanoTime() + START_TIMEOUT.toNanos() + duration + TimeUnit.SECONDS.toNanos(5);
             try (Churn churn = new Churn(churnRate, churnDeadline)) {
-                oneRound(strategy, ephemeral, new LongAdder[RESULT_FIELDS], true); // loads the classes
+                oneRound(strategy, ephemeral, new LongAdder[RESULT_FIELDS], null); // loads the classes
                 Thread.sleep(1000); // the connections are under way before the phase starts
                 System.out.println("READY");
                 if (!"GO".equals(in.readLine())) {
@@ -270,7 +293,7 @@ public final class ClashBenchmark {
                 for (int t = 0; t < threads; t++) {
                     Thread thread = new Thread(() -> {
                         for (int n = 0; n < maxAllocations && System.nanoTime() < deadline; n++) {
-                            oneRound(strategy, ephemeral, counts, false);
+                            oneRound(strategy, ephemeral, counts, handOut);
                         }
                     }, "allocator-" + t);
                     thread.start();
@@ -284,14 +307,21 @@ public final class ClashBenchmark {
             }
             System.out.println("RESULT " + Arrays.stream(counts).map(c -> String.valueOf(c.sum()))
                     .collect(Collectors.joining(" ")));
+            System.out.println(handOut.toLine());
             System.out.flush();
         }
 
-        private static void oneRound(Strategy strategy, int[] ephemeral, LongAdder[] counts, boolean warmUp) {
+        /** One allocation, use and release; {@code handOut} {@code null} for the warm-up, which sleeps not and times nothing. */
+        private static void oneRound(Strategy strategy, int[] ephemeral, LongAdder[] counts, HandOutTimes handOut) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
+            boolean warmUp = handOut == null;
             Strategy.Allocation allocation;
             try {
+                long started = System.nanoTime();
                 allocation = strategy.allocate();
+                if (!warmUp) {
+                    handOut.record(System.nanoTime() - started);
+                }
             }
             catch (RuntimeException e) {
                 count(counts, 3);
