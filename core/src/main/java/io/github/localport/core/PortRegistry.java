@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.NetworkChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 
@@ -114,26 +117,22 @@ public final class PortRegistry {
     }
 
     private static void logOnce(PortRange range, LockDirectory directory) {
-        if (LOGGED_SETTINGS.add(range + " " + directory.path())) {
+        if (LOGGER.isLoggable(Level.CONFIG) && LOGGED_SETTINGS.add(range + " " + directory.path())) {
             LOGGER.config(() -> "localport takes ports from " + range.describe() + ", locked in " + directory.path());
         }
     }
 
     /** A port taken by a search: its lock, and for a dead port the socket that keeps it bound. */
     private record Taken(int port, PortLock lock, NetworkChannel blocker) {
-
-        void release() {
-            PortProbe.closeQuietly(blocker);
-            PortRegistry.release(port, lock);
-        }
     }
 
     /**
-     * One walk over the range, from a random start. A port whose only user is a socket in
-     * TIME_WAIT is kept as a fallback: servers that set SO_REUSEADDR (nearly all) can bind it,
-     * but a fully free port is better, and TIME_WAIT must not exhaust the range of a suite that
-     * closes many connections server-side. Counts why each port was passed over, for the
-     * message when none is left.
+     * One walk over the range, from a random start. Only if it finds no free port does it go
+     * back to the ports in use and take the first whose only sockets are in TIME_WAIT: servers
+     * that set SO_REUSEADDR (nearly all) can bind it, and TIME_WAIT must not exhaust the range of
+     * a suite that closes many connections server-side; but a fully free port is better, and
+     * telling TIME_WAIT apart costs a read of the kernel's socket tables. Counts why each port was
+     * passed over, for the message when none is left.
      */
     private static final class Search {
         private static final int RETRIES_AFTER_INTERRUPT = 3;
@@ -141,11 +140,10 @@ public final class PortRegistry {
         private final PortRange range;
         private final PortRequest request;
         private final LockDirectory directory;
-        private Taken fallback;
+        private final List<Integer> inUse = new ArrayList<>();
         private boolean interrupted;
         private int heldHere;
         private int heldElsewhere;
-        private int inUse;
         private int reservedByOs;
         private int lockFailures;
         private IOException firstLockFailure;
@@ -167,89 +165,104 @@ public final class PortRegistry {
         /** With {@code throwIfNone} false, {@code null} when no port is free, unless lock files failed. */
         Taken run(boolean throwIfNone) {
             interrupted = Thread.interrupted();
-            Taken taken = null;
             try {
-                taken = walk();
+                Taken taken = walk();
+                if (taken == null && !request.dead()) {
+                    taken = onlyInTimeWait();
+                }
                 if (taken == null && (throwIfNone || lockFailures > 0)) {
                     throw exhausted();
                 }
                 return taken;
             }
             finally {
-                if (fallback != null && fallback != taken) {
-                    fallback.release();
-                }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
         }
 
-        /** Visits every port of the range once, in a {@link RandomWalk}. */
+        /** Visits every port of the range once, in a {@link RandomWalk}, and takes the first free one. */
         private Taken walk() {
             RandomWalk walk = RandomWalk.over(range.size());
             for (int i = 0; i < walk.size(); i++) {
                 int port = range.first() + walk.step(i);
-                PortLock lock = claimAndLock(port);
+                PortLock lock = claimAndLock(port, true);
                 if (lock == null) {
                     continue;
                 }
-                try {
-                    Taken taken = probe(port, lock);
-                    if (taken != null) {
-                        return taken;
-                    }
+                Taken taken = probe(port, lock, false);
+                if (taken != null) {
+                    return taken;
                 }
-                catch (RuntimeException | Error e) {
-                    release(port, lock);
-                    throw e;
+                inUse.add(port);
+            }
+            return null;
+        }
+
+        /** After a walk that found no free port: the first port in use whose only sockets are in TIME_WAIT. */
+        private Taken onlyInTimeWait() {
+            for (int port : inUse) {
+                PortLock lock = claimAndLock(port, false);
+                Taken taken = lock == null ? null : probe(port, lock, true);
+                if (taken != null) {
+                    return taken;
                 }
             }
-            return fallback;
+            return null;
         }
 
         /**
-         * Probes a locked port: returns it if it is free; otherwise keeps it as the fallback or
-         * releases it. A dead port is bound on the spot, which is its probe.
+         * Probes a locked port: returns it if it is free (with {@code timeWaitIsFine}, if only sockets
+         * in TIME_WAIT are on it), or else releases it. A dead port is bound on the spot, which is
+         * its probe.
          */
-        private Taken probe(int port, PortLock lock) {
-            if (request.dead()) {
-                NetworkChannel blocker = PortProbe.bindWithoutListening(port);
-                if (blocker != null) {
-                    return new Taken(port, lock, blocker);
+        private Taken probe(int port, PortLock lock, boolean timeWaitIsFine) {
+            boolean free;
+            NetworkChannel blocker = null;
+            try {
+                if (request.dead()) {
+                    blocker = PortProbe.bindWithoutListening(port);
+                    free = blocker != null;
+                }
+                else {
+                    free = timeWaitIsFine ? PortProbe.isOnlyInTimeWait(port, request.protocol())
+                            : PortProbe.isFree(port, request.protocol());
                 }
             }
-            else if (PortProbe.isFree(port, request.protocol())) {
-                return new Taken(port, lock, null);
+            catch (RuntimeException | Error e) {
+                release(port, lock);
+                throw e;
             }
-            else if (fallback == null && PortProbe.isOnlyInTimeWait(port, request.protocol())) {
-                fallback = new Taken(port, lock, null);
-                return null;
+            if (free) {
+                return new Taken(port, lock, blocker);
             }
-            inUse++;
             release(port, lock);
             return null;
         }
 
-        /** Claims the port in this JVM and locks its file, or returns {@code null} if someone holds it. */
-        private PortLock claimAndLock(int port) {
+        /**
+         * Claims the port in this JVM and locks its file, or returns {@code null} if someone holds
+         * it; {@code count}s why not, for the message when no port is left.
+         */
+        private PortLock claimAndLock(int port, boolean count) {
             if (!range.contains(port)) {
-                reservedByOs++;
+                reservedByOs += count ? 1 : 0;
                 return null;
             }
             if (directory.claims().putIfAbsent(port, request) != null) {
-                heldHere++;
+                heldHere += count ? 1 : 0;
                 return null;
             }
             PortLock lock = null;
             try {
                 lock = lockRetryingAfterInterrupts(port);
                 if (lock == null) {
-                    heldElsewhere++;
+                    heldElsewhere += count ? 1 : 0;
                 }
             }
             catch (IOException e) {
-                lockFailures++;
+                lockFailures += count ? 1 : 0;
                 firstLockFailure = firstLockFailure == null ? e : firstLockFailure;
             }
             finally {
@@ -275,7 +288,7 @@ public final class PortRegistry {
         }
 
         private RuntimeException exhausted() {
-            if (lockFailures > 0 && heldElsewhere + inUse == 0) {
+            if (lockFailures > 0 && heldElsewhere + inUse.size() == 0) {
                 return LockDirectory.unusable(directory.path(),
                         "no lock file in it could be opened and locked (" + firstLockFailure + ")");
             }
@@ -289,7 +302,7 @@ public final class PortRegistry {
                             + " %d in use by programs that do not use localport, %d reserved by the OS%s."
                             + " Hold ports for shorter scopes, or widen the range with configuration parameter '%s'"
                             + " (for example %s).",
-                    range.describe(), request.declaration(), heldHere, heldElsewhere, directory.path(), inUse,
+                    range.describe(), request.declaration(), heldHere, heldElsewhere, directory.path(), inUse.size(),
                     reservedByOs, lockFailures == 0 ? ""
                             : ", " + lockFailures + " whose lock file failed (" + firstLockFailure + ")",
                     Settings.RANGE, PortRange.example()));

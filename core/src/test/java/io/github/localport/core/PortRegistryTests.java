@@ -104,6 +104,20 @@ class PortRegistryTests {
         }
     }
 
+    @Test
+    void goesBackOnlyToAPortWhoseSocketsAreAllInTimeWait() throws IOException {
+        int port = twoAdjacentFreePorts();
+        leaveTimeWaitOn(port + 1);
+
+        try (ServerSocket listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 10; i++) { // either port may come first in the walk
+                try (Reservation reservation = PortRegistry.reserve(REQUEST, "a test", settings(port, port + 1))) {
+                    assertThat(reservation.number()).as("not the port with a listener").isEqualTo(port + 1);
+                }
+            }
+        }
+    }
+
     private Settings settings(int first, int last) {
         Map<String, String> values = Map.of(Settings.RANGE, first + "-" + last,
                 Settings.LOCK_DIRECTORY, lockDirectory.toString());
