@@ -31,11 +31,13 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <h2>Against a hostile or unlucky machine</h2>
  * <ul>
- * <li><b>Nothing planted can block.</b> A lock file is looked at without following links and
- * taken only if it is a regular file; it is opened for reading and writing, which does not wait
- * even for a FIFO swapped in after the look; anything else counts as held by someone else.</li>
- * <li><b>A lock is valid only while its path names the locked file.</b> The path's file is the
- * same before the open and after the lock, or the lock is dropped. A tmp cleaner, a
+ * <li><b>Nothing planted can block.</b> A lock file is opened without following links, for
+ * reading and writing, which does not wait even for a FIFO; one this JVM has not locked before is
+ * first looked at, and taken only if it is a regular file. Anything else counts as held by
+ * someone else.</li>
+ * <li><b>A lock is valid only while its path names the locked file.</b> After the lock, the path
+ * must name the regular file looked at before the open (or, for a file this JVM locked before,
+ * that file), or the lock is dropped. A tmp cleaner, a
  * {@code rm -rf} or another user may still delete the file of a port held by a live JVM; a new
  * file of the same name would then lock for anyone. So each lock's byte range names the port
  * and the directory (see {@link #range}), and on Linux a file this JVM has not yet seen is only
@@ -80,6 +82,8 @@ final class LockDirectory {
     private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
     /** The last look at /proc/locks. */
     private volatile ProcLocks.Snapshot snapshot;
+    /** The lock files of ports this copy has asked about: each file's path, monitor and the file last locked there. */
+    private final Map<Integer, PortFile> portFiles = new ConcurrentHashMap<>();
 
     private LockDirectory(Path path) {
         this.path = path;
@@ -103,7 +107,36 @@ final class LockDirectory {
     }
 
     Path file(int port) {
-        return path.resolve(port + ".lock");
+        return portFile(port).path;
+    }
+
+    private PortFile portFile(int port) {
+        PortFile known = portFiles.get(port);
+        return known != null ? known : portFiles.computeIfAbsent(port, p -> new PortFile(path.resolve(p + ".lock")));
+    }
+
+    /**
+     * One port's lock file, as this copy of localport knows it: worked out once, as every
+     * reservation of the port needs them.
+     */
+    private static final class PortFile {
+        final Path path;
+        /**
+         * The monitor that every copy of localport in the JVM takes for this file, whichever class
+         * loader loaded it: string literals and interned strings are one object per JVM.
+         */
+        final Object monitor;
+        /**
+         * The regular file this copy last locked at the path ({@link BasicFileAttributes#fileKey}),
+         * or {@code null}: while it is still there, a reservation opens it without looking first,
+         * and checks after locking that the path still names it, as any reservation does.
+         */
+        volatile Object lastLocked;
+
+        PortFile(Path path) {
+            this.path = path;
+            this.monitor = ("io.github.localport lock file " + path).intern();
+        }
     }
 
     /**
@@ -127,37 +160,61 @@ final class LockDirectory {
      *         such as too many open files or a file system without locks; nothing is held
      */
     PortLock tryLock(int port) throws IOException {
-        Path file = file(port);
-        synchronized (monitor(file)) {
-            BasicFileAttributes before = attributes(file);
+        PortFile file = portFile(port);
+        synchronized (file.monitor) {
+            Object known = file.lastLocked;
+            if (known != null) {
+                FileChannel channel = channel(file.path, known);
+                if (channel != null) {
+                    PortLock lock = lock(port, file, channel, known);
+                    if (lock != WRONG_FILE) {
+                        return lock;
+                    }
+                }
+                file.lastLocked = null; // deleted, replaced or never there: look first, as for a file not seen before
+            }
+            BasicFileAttributes before = attributes(file.path);
             if (before == null) {
-                createLockFile(file);
-                before = attributes(file);
+                createLockFile(file.path);
+                before = attributes(file.path);
             }
             if (before == null || !before.isRegularFile()) {
                 return null;
             }
-            List<Object> identity = Arrays.asList(file, before.fileKey());
-            FileChannel channel = keptOpen.remove(identity);
+            FileChannel channel = channel(file.path, before.fileKey());
             if (channel == null) {
-                channel = openExisting(file);
-                if (channel == null) {
-                    return null;
-                }
+                return null;
             }
-            return lock(port, file, channel, before, identity);
+            PortLock lock = lock(port, file, channel, before.fileKey());
+            return lock == WRONG_FILE ? null : lock;
         }
     }
 
-    private PortLock lock(int port, Path file, FileChannel channel, BasicFileAttributes before, List<Object> identity)
-            throws IOException {
+    /** What {@link #lock} returns for a file that the path no longer named once it was locked. */
+    private static final PortLock WRONG_FILE = new PortLock(null, 0, null, null, null, null);
+
+    /**
+     * The channel another copy of localport left open on this file, or a new one; {@code null}
+     * if there is no regular file to open.
+     */
+    private FileChannel channel(Path file, Object fileKey) throws IOException {
+        FileChannel kept = keptOpen.isEmpty() ? null : keptOpen.remove(Arrays.asList(file, fileKey));
+        return kept != null ? kept : openExisting(file);
+    }
+
+    /**
+     * Locks the port's range of the open file: the lock, if the path still names the file with
+     * this key and no holder of the port's lock on another file is alive; {@code null} if
+     * someone holds it; {@link #WRONG_FILE} if the file locked is not the one expected.
+     */
+    private PortLock lock(int port, PortFile file, FileChannel channel, Object fileKey) throws IOException {
         FileLock lock;
         try {
             ProcLocks.Range range = range(port);
             lock = channel.tryLock(range.start(), range.end() - range.start() + 1, false);
         }
         catch (OverlappingFileLockException heldByAnotherCopy) {
-            keptOpen.put(identity, channel);
+            keptOpen.put(Arrays.asList(file.path, fileKey), channel);
             return null;
         }
         catch (IOException e) {
@@ -168,22 +225,28 @@ final class LockDirectory {
             closeQuietly(channel);
             return null;
         }
-        PortLock taken = new PortLock(this, file, channel, lock, before.fileKey());
+        PortLock taken = new PortLock(this, port, file.path, channel, lock, fileKey);
         try {
-            if (taken.isStillNamedByItsPath() && !staleHolderExists(port, before)) {
-                return taken;
+            BasicFileAttributes after = attributes(file.path);
+            if (after == null || !after.isRegularFile() || !Objects.equals(after.fileKey(), fileKey)) {
+                release(taken);
+                return WRONG_FILE;
             }
+            if (staleHolderExists(port, after)) {
+                release(taken);
+                return null;
+            }
+            file.lastLocked = fileKey;
+            return taken;
         }
         catch (IOException | RuntimeException e) {
             release(taken);
             throw e;
         }
-        release(taken);
-        return null;
     }
 
     void release(PortLock lock) {
-        synchronized (monitor(lock.file())) {
+        synchronized (portFile(lock.port()).monitor) {
             try {
                 lock.lock().release();
             }
@@ -221,14 +284,6 @@ final class LockDirectory {
         }
         seen = snapshot = ProcLocks.snapshot();
         return seen.holdsOtherThan(range(port), inode);
-    }
-
-    /**
-     * One monitor per lock file for the whole JVM, whichever class loader loaded this class:
-     * string literals and interned strings are one object per JVM.
-     */
-    private static Object monitor(Path file) {
-        return ("io.github.localport lock file " + file).intern();
     }
 
     /** Creates a missing lock file readable and writable by every user; prepares the directory again if it was deleted. */

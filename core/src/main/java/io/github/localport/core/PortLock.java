@@ -5,7 +5,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 
 /** An OS lock on one port's lock file, held while the port is reserved. */
-record PortLock(LockDirectory directory, Path file, FileChannel channel, FileLock lock, Object fileKey) {
+record PortLock(LockDirectory directory, int port, Path file, FileChannel channel, FileLock lock, Object fileKey) {
 
     /** Whether the lock file's path still names the file this lock is on: it was not deleted or replaced. */
     boolean isStillNamedByItsPath() {

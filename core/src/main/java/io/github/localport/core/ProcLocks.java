@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Linux's table of every file lock on the machine, {@code /proc/locks}: which process holds a
@@ -24,8 +26,8 @@ final class ProcLocks {
     record Lock(long pid, String inode, Range range) {
     }
 
-    /** Every lock {@code /proc/locks} showed at one moment, and when that was. */
-    record Snapshot(long takenMillis, List<Lock> locks) {
+    /** Every lock {@code /proc/locks} showed at one moment, by the range it covers, and when that was. */
+    record Snapshot(long takenMillis, Map<Range, List<Lock>> byRange) {
 
         /** Clock ticks of file times are coarse: a file this much older than the look was there for it. */
         private static final long MARGIN_MILLIS = 2000;
@@ -36,13 +38,18 @@ final class ProcLocks {
 
         /** Whether a lock of the range is held on a file other than the inode; any file, for {@code null}. */
         boolean holdsOtherThan(Range range, String inode) {
-            return locks.stream().anyMatch(lock -> lock.range().equals(range) && !lock.inode().equals(inode));
+            for (Lock lock : byRange.getOrDefault(range, List.of())) {
+                if (!lock.inode().equals(inode)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
     static Snapshot snapshot() {
         long now = System.currentTimeMillis();
-        return new Snapshot(now, all());
+        return new Snapshot(now, all().stream().collect(Collectors.groupingBy(Lock::range)));
     }
 
     private ProcLocks() {

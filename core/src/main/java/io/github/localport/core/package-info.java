@@ -13,7 +13,7 @@
  * reads {@link io.github.localport.core.Settings} once: from its framework's configuration (JUnit
  * configuration parameters), or for code outside a framework from system properties and then a
  * {@code junit-platform.properties} on the class path, so that both agree on a build's lock
- * directory and range. A bad value is a {@link io.github.localport.core.ConfigurationException}
+ * directory and range (parsed again only when those values change). A bad value is a {@link io.github.localport.core.ConfigurationException}
  * naming the key, the value and the accepted form. {@link io.github.localport.core.PortRange}
  * knows the default range, computed once from what the OS tells.</li>
  * <li><b>Reservation.</b> {@link io.github.localport.core.PortRegistry#reserve} walks the range
@@ -21,18 +21,19 @@
  * this order: not claimed in this JVM (a concurrent map per lock directory); its lock file locked in the shared
  * {@code LockDirectory} (other JVMs; the OS drops the lock when a JVM dies); and
  * {@code PortProbe.isFree} (nothing on the machine has it bound, not even a socket in TIME_WAIT).
- * The first port held only by sockets in TIME_WAIT ({@code PortProbe.isOnlyInTimeWait}: on Linux
- * every socket on it, read from {@code /proc/net}) is kept as a fallback in case the walk finds
- * nothing better. The lock of a port covers a byte range that names the port and the directory
+ * Only if the walk finds no such port does it go back over the ports in use and take the first
+ * held only by sockets in TIME_WAIT ({@code PortProbe.isOnlyInTimeWait}: on Linux every socket on
+ * it, read from {@code /proc/net}). The lock of a port covers a byte range that names the port and the directory
  * ({@code LockDirectory.range}: from the port to the port above a mark of the directory's real
  * path, so that any two locks of one file overlap); it counts only while the lock file's path still names the
- * locked file, and on Linux only if {@code /proc/locks} shows no lock of that range on another
+ * locked file (looked at before the open, unless this JVM locked that file before, and after the
+ * lock), and on Linux only if {@code /proc/locks} shows no lock of that range on another
  * file (a holder whose file was deleted keeps its port; the last look is kept, and taken again
  * for a lock file created since). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
  * for its scope (a JUnit store, a cached Spring context, a build) and hands to its users in its
  * own terms.</li>
  * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls
- * {@code PortProbe.isReleased} for up to the grace period ({@link io.github.localport.core.Poll}),
+ * {@code PortProbe.isReleased} (a bind with SO_REUSEADDR) for up to the grace period ({@link io.github.localport.core.Poll}),
  * fails ({@link io.github.localport.core.PortStillInUseError}, naming who holds the port from
  * {@code PortHolders}) or warns according to the leak policy, and in every case drops the file
  * lock and then the in-JVM claim.</li>
