@@ -39,7 +39,7 @@ final class PortProbe {
     /** Where the OS lets a wildcard bind shadow a specific one: each of these this machine has. */
     private static final List<InetAddress> SPECIFIC_ADDRESSES = LINUX ? List.of()
             : Stream.of("127.0.0.1", "0.0.0.0", "::1", "::").map(PortProbe::address)
-                    .filter(address -> bindFailure(address, 0, true, false).isEmpty()).toList();
+                    .filter(address -> bindFailure(address, 0, true, false) == null).toList();
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
     /** Whether this JVM can open IPv6 sockets; not with -Djava.net.preferIPv4Stack=true. */
     private static final boolean IPV6 = canOpenIpv6();
@@ -129,18 +129,24 @@ final class PortProbe {
 
     /** The first bind of the probe that fails, TCP then UDP as the protocol asks, or empty. */
     private static Optional<IOException> bindFailure(int port, Transport protocol, boolean reuseAddress) {
-        Optional<IOException> tcp = protocol != Transport.UDP ? bindFailure(port, true, reuseAddress) : Optional.empty();
+        IOException tcp = protocol != Transport.UDP ? bindFailure(port, true, reuseAddress) : null;
         // UDP has no TIME_WAIT, and SO_REUSEADDR on UDP would bind beside a socket that also set it.
-        return tcp.isPresent() || protocol == Transport.TCP ? tcp : bindFailure(port, false, false);
+        return Optional.ofNullable(tcp != null || protocol == Transport.TCP ? tcp : bindFailure(port, false, false));
     }
 
-    private static Optional<IOException> bindFailure(int port, boolean tcp, boolean reuseAddress) {
+    /** Why the bind failed, or {@code null}: plain code, since every reservation runs it twice, mostly not yet compiled. */
+    private static IOException bindFailure(int port, boolean tcp, boolean reuseAddress) {
         if (LINUX) {
-            Optional<IOException> failure = bindFailure(null, port, tcp, reuseAddress);
-            return failure.isPresent() || !READ_IPV6_TABLES ? failure : ipv6SocketOn(port, tcp, reuseAddress);
+            IOException failure = bindFailure(null, port, tcp, reuseAddress);
+            return failure != null || !READ_IPV6_TABLES ? failure : ipv6SocketOn(port, tcp, reuseAddress).orElse(null);
         }
-        return SPECIFIC_ADDRESSES.stream().map(address -> bindFailure(address, port, tcp, reuseAddress))
-                .flatMap(Optional::stream).findFirst();
+        for (InetAddress address : SPECIFIC_ADDRESSES) {
+            IOException failure = bindFailure(address, port, tcp, reuseAddress);
+            if (failure != null) {
+                return failure;
+            }
+        }
+        return null;
     }
 
     /**
@@ -163,18 +169,23 @@ final class PortProbe {
         }
     }
 
-    /** {@code address} null: the wildcard of the JDK's default stack, dual-stack [::] where IPv6 is on. */
-    private static Optional<IOException> bindFailure(InetAddress address, int port, boolean tcp, boolean reuseAddress) {
+    /**
+     * {@code address} null: the wildcard of the JDK's default stack, dual-stack [::] where IPv6 is
+     * on. A new socket does not reuse addresses, so SO_REUSEADDR is set only to turn it on.
+     */
+    private static IOException bindFailure(InetAddress address, int port, boolean tcp, boolean reuseAddress) {
         try (NetworkChannel channel = open(address, tcp)) {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+            if (reuseAddress) {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
             channel.bind(new InetSocketAddress(address, port));
-            return Optional.empty();
+            return null;
         }
         catch (IOException e) {
-            return Optional.of(e); // in use, or refused for another reason (an excluded range): not ours to use
+            return e; // in use, or refused for another reason (an excluded range): not ours to use
         }
         catch (UnsupportedOperationException e) {
-            return Optional.of(new IOException(e.getMessage(), e));
+            return new IOException(e.getMessage(), e);
         }
     }
 

@@ -151,7 +151,7 @@ public final class Reservation implements AutoCloseable {
     }
 
     private void checkReleased(String after, String advice) {
-        if (settings.leakPolicy() == Settings.LeakPolicy.OFF
+        if (settings.leakPolicy() == Settings.LeakPolicy.OFF || PortProbe.isReleased(port, protocol())
                 || Poll.until(() -> PortProbe.isReleased(port, protocol()), settings.leakGrace())) {
             return;
         }

@@ -8,6 +8,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Map;
@@ -38,6 +40,10 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     /** The file JUnit reads its configuration parameters from; code outside JUnit reads it too. */
     static final String JUNIT_PROPERTIES = "junit-platform.properties";
     private static final Map<ClassLoader, Properties> JUNIT_PROPERTIES_BY_LOADER = new WeakHashMap<>();
+    /** Every key {@link #from} reads. */
+    private static final List<String> KEYS = List.of(RANGE, LOCK_DIRECTORY, LEAK_POLICY, LEAK_GRACE, STARTUP_TIMEOUT,
+            PROCESS_ECHO, FIXED_WAIT);
+    private static volatile FromSystemProperties lastFromSystemProperties;
 
     static final Duration DEFAULT_LEAK_GRACE = Duration.ofSeconds(2);
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -73,7 +79,21 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
      */
     public static Settings fromSystemProperties() {
         Properties file = junitProperties();
-        return from(key -> Optional.ofNullable(System.getProperty(key, file.getProperty(key))));
+        String[] values = new String[KEYS.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = System.getProperty(KEYS.get(i), file.getProperty(KEYS.get(i)));
+        }
+        FromSystemProperties last = lastFromSystemProperties;
+        if (last != null && Arrays.equals(last.values, values)) {
+            return last.settings;
+        }
+        Settings settings = from(key -> Optional.ofNullable(values[KEYS.indexOf(key)]));
+        lastFromSystemProperties = new FromSystemProperties(values, settings);
+        return settings;
+    }
+
+    /** The settings last read from these values of {@link #KEYS}: parsed once, not on every reservation. */
+    private record FromSystemProperties(String[] values, Settings settings) {
     }
 
     /**
