@@ -3,6 +3,7 @@ package io.github.localport.internal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 import io.github.localport.Protocol;
@@ -23,6 +24,8 @@ public final class HeldPort implements ReservedPort {
 
     static final String CALLER_SCOPE = "its reservation (ReservedPort.close())";
     private static final boolean OPENTEST4J = opentest4jPresent();
+    private static final String INTERNAL_PACKAGE = HeldPort.class.getPackageName() + ".";
+    private static final String CORE_PACKAGE = Reservation.class.getPackageName() + ".";
 
     private final Reservation reservation;
 
@@ -33,7 +36,7 @@ public final class HeldPort implements ReservedPort {
     /** Backs {@link ReservedPort#reserve(Protocol)}: configured by system properties and junit-platform.properties. */
     public static ReservedPort reserveForCaller(Protocol protocol) {
         Objects.requireNonNull(protocol, "protocol must not be null");
-        PortRequest request = new PortRequest("", transport(protocol), "ReservedPort.reserve() called at " + caller());
+        PortRequest request = new PortRequest("", transport(protocol), new Call("ReservedPort.reserve()"));
         return new HeldPort(PortRegistry.reserve(request, CALLER_SCOPE, Settings.fromSystemProperties()));
     }
 
@@ -45,8 +48,7 @@ public final class HeldPort implements ReservedPort {
     public static ReservedPort reserveNumberForCaller(int number, Protocol protocol, Duration wait) {
         Objects.requireNonNull(protocol, "protocol must not be null");
         Objects.requireNonNull(wait, "wait must not be null");
-        PortRequest request = new PortRequest("", transport(protocol), "ReservedPort.reserve(" + number
-                + ") called at " + caller());
+        PortRequest request = new PortRequest("", transport(protocol), new Call("ReservedPort.reserve(" + number + ")"));
         return new HeldPort(FixedPort.reserve(number, request, CALLER_SCOPE, Settings.fromSystemProperties(), wait));
     }
 
@@ -54,14 +56,35 @@ public final class HeldPort implements ReservedPort {
         return Transport.valueOf(protocol.name());
     }
 
-    /** The first frame outside localport, for messages. */
-    static String caller() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(frame -> !frame.getClassName().equals(ReservedPort.class.getName())
-                        && !frame.getClassName().equals(ReservedPortBlock.class.getName())
-                        && !frame.getClassName().startsWith(HeldPort.class.getPackageName() + ".")
-                        && !frame.getClassName().startsWith(Reservation.class.getPackageName() + "."))
-                .findFirst().map(Object::toString).orElse("an unknown caller"));
+    /**
+     * A call of localport's API, for messages: "ReservedPort.reserve() called at
+     * com.example.FooTest.serves(FooTest.java:42)". The stack is kept as a {@link Throwable}
+     * keeps it, which costs little, and the caller's frame is found only when a message asks.
+     */
+    static final class Call {
+        private final String method;
+        private Throwable stack = new Throwable();
+        private String text;
+
+        Call(String method) {
+            this.method = method;
+        }
+
+        @Override
+        public synchronized String toString() {
+            if (text == null) {
+                text = method + " called at " + Arrays.stream(stack.getStackTrace())
+                        .filter(frame -> !isLocalport(frame.getClassName())).findFirst().map(Object::toString)
+                        .orElse("an unknown caller");
+                stack = null;
+            }
+            return text;
+        }
+
+        private static boolean isLocalport(String className) {
+            return className.equals(ReservedPort.class.getName()) || className.equals(ReservedPortBlock.class.getName())
+                    || className.startsWith(INTERNAL_PACKAGE) || className.startsWith(CORE_PACKAGE);
+        }
     }
 
     Reservation reservation() {

@@ -28,8 +28,8 @@ public final class HeldPortBlock implements ReservedPortBlock {
     /** Backs {@link ReservedPortBlock#reserve(int, int, Protocol)}: configured as {@link ReservedPort#reserve()} is. */
     public static ReservedPortBlock reserveForCaller(int size, int alignedTo, Protocol protocol) {
         Objects.requireNonNull(protocol, "protocol must not be null");
-        PortRequest request = new PortRequest("", HeldPort.transport(protocol), "ReservedPortBlock.reserve(" + size
-                + ", " + alignedTo + ", " + protocol + ") called at " + HeldPort.caller());
+        PortRequest request = new PortRequest("", HeldPort.transport(protocol), new HeldPort.Call(
+                "ReservedPortBlock.reserve(" + size + ", " + alignedTo + ", " + protocol + ")"));
         return new HeldPortBlock(PortBlock.reserve(request, size, alignedTo, HeldPort.CALLER_SCOPE,
                 Settings.fromSystemProperties()));
     }
