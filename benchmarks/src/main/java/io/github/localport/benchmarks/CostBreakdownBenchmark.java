@@ -6,14 +6,17 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.StandardSocketOptions;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collection;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.github.localport.ReservedPort;
@@ -30,6 +33,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
 
 /**
  * Where localport's allocate+release time goes: each step of {@code ReservedPort.reserve()} and
@@ -65,6 +69,7 @@ public class CostBreakdownBenchmark {
     private MethodHandle isFree;
     private MethodHandle isReleased;
     private MethodHandle reserve;
+    private Constructor<?> call;
 
     @Setup
     public void setUp() throws Throwable {
@@ -88,11 +93,13 @@ public class CostBreakdownBenchmark {
         releaseLock = lookup.unreflect(accessible(portLockClass.getDeclaredMethod("release")));
         isFree = lookup.unreflect(accessible(probeClass.getDeclaredMethod("isFree", int.class, Transport.class)));
         isReleased = lookup.unreflect(accessible(probeClass.getDeclaredMethod("isReleased", int.class, Transport.class)));
-        Constructor<?> requestConstructor = requestClass.getDeclaredConstructor(String.class, Transport.class, String.class);
+        Constructor<?> requestConstructor = requestClass.getDeclaredConstructor(String.class, Transport.class, Object.class);
         request = accessible(requestConstructor).newInstance("", Transport.TCP, "a benchmark");
         reserve = lookup.unreflect(accessible(registryClass.getDeclaredMethod("reserve", requestClass, String.class,
                 settingsClass)));
         keptChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        call = accessible(Class.forName("io.github.localport.internal.HeldPort$Call").getDeclaredConstructor(
+                String.class));
     }
 
     private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
@@ -123,22 +130,22 @@ public class CostBreakdownBenchmark {
         }
     }
 
-    /** reserve(): the caller, for messages, as HeldPort.reserveForCaller finds it. */
+    /** reserve(): the call, for messages; its stack is kept, and the caller's frame found only if a message needs it. */
     @Benchmark
-    public String stepCallerStackWalk() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(frame -> !frame.getClassName().startsWith(INTERNAL)
-                        && !frame.getClassName().equals(ReservedPort.class.getName()))
-                .findFirst().map(Object::toString).orElse("an unknown caller"));
+    public Object stepCallerKept() throws ReflectiveOperationException {
+        return call.newInstance("ReservedPort.reserve()");
     }
 
-    /** reserve(): the localport.* system properties read and parsed, on every call. */
+    /** reserve(): the localport.* system properties read, and parsed only if they changed. */
     @Benchmark
     public Object stepSettingsFromSystemProperties() throws Throwable {
         return settingsFromSystemProperties.invoke();
     }
 
-    /** reserve() and release: the port's lock file opened and locked, then unlocked and closed. */
+    /**
+     * reserve() and release: the port's lock file opened and locked, its path looked at once
+     * more (it must still name the locked file), then unlocked and closed.
+     */
     @Benchmark
     public Object stepLockFileLockAndRelease() throws Throwable {
         Object lock = tryLock.invoke(lockDirectory, port);
@@ -191,22 +198,18 @@ public class CostBreakdownBenchmark {
     @Benchmark
     public boolean jdkSocketChannelBindClose() throws IOException {
         try (SocketChannel channel = SocketChannel.open()) {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
             channel.bind(new InetSocketAddress(port));
             return true;
         }
     }
 
-    // What the steps could cost: JDK calls that an optimised localport could make instead.
-
-    /** The caller as a StackFrame, formatted only when a message needs it. */
+    /** Inside the lock step and the release: a look at the lock file's path, links not followed. */
     @Benchmark
-    public Object ideaCallerFrameFormattedLazily() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(frame -> !frame.getClassName().startsWith(INTERNAL)
-                        && !frame.getClassName().equals(ReservedPort.class.getName()))
-                .findFirst().orElse(null));
+    public Object jdkLookAtPath() throws IOException {
+        return Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
+
+    // What a step could cost done another way.
 
     /** The lock file's channel kept open by the JVM between reservations: only lock and unlock. */
     @Benchmark
@@ -224,6 +227,21 @@ public class CostBreakdownBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        JmhMain.run(CostBreakdownBenchmark.class, args);
+        Collection<RunResult> results = JmhMain.run(CostBreakdownBenchmark.class, args);
+        RunResult whole = JmhMain.find(results, "whole");
+        RunResult baseline = JmhMain.find(results, "serverSocket0");
+        RunResult bind = JmhMain.find(results, "jdkSocketChannelBindClose");
+        RunResult lock = JmhMain.find(results, "jdkOpenLockUnlockClose");
+        RunResult look = JmhMain.find(results, "jdkLookAtPath");
+        if (whole != null && baseline != null && bind != null && lock != null && look != null) {
+            double floor = 2 * JmhMain.micros(bind) + JmhMain.micros(lock) + 2 * JmhMain.micros(look);
+            double serverSocket0 = JmhMain.micros(baseline);
+            System.out.printf(Locale.ROOT, "%nThe JDK calls the guarantee needs, alone: 2 binds (%.1f us each) + the lock"
+                    + " file opened, locked, unlocked and closed (%.1f) + 2 looks at its path (%.1f each) = %.1f us ="
+                    + " %.2fx new ServerSocket(0) (%.1f us).%nlocalport's whole: %.1f us = %.2fx; its own work beyond"
+                    + " those calls: %.1f us.%n", JmhMain.micros(bind), JmhMain.micros(lock), JmhMain.micros(look),
+                    floor, floor / serverSocket0, serverSocket0, JmhMain.micros(whole),
+                    JmhMain.micros(whole) / serverSocket0, JmhMain.micros(whole) - floor);
+        }
     }
 }
