@@ -116,7 +116,7 @@ public record PortRange(int first, int last, BitSet excluded, String origin) {
 
     private static Optional<int[]> readEphemeralRange() {
         try {
-            String[] parts = ProcFile.read(LINUX_EPHEMERAL).strip().split("\\s+");
+            String[] parts = ProcFile.fields(ProcFile.read(LINUX_EPHEMERAL));
             return Optional.of(new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) });
         }
         catch (IOException | RuntimeException e) {

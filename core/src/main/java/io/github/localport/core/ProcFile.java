@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.StringTokenizer;
 
 /**
  * Reads Linux /proc files, which report a size of 0: {@code Files.readString} trusts that size
@@ -19,5 +20,15 @@ final class ProcFile {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** The whitespace-separated fields of a line, without a regular expression (cheaper in a fresh JVM). */
+    static String[] fields(String line) {
+        StringTokenizer tokens = new StringTokenizer(line);
+        String[] fields = new String[tokens.countTokens()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = tokens.nextToken();
+        }
+        return fields;
     }
 }

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Linux's table of every file lock on the machine, {@code /proc/locks}: which process holds a
@@ -18,8 +18,22 @@ final class ProcLocks {
     private static final Path LOCKS = Path.of("/proc/locks");
     static final boolean AVAILABLE = Files.isReadable(LOCKS);
 
-    /** The bytes a lock covers, first and last. */
+    /**
+     * The bytes a lock covers, first and last. Its own equals and hashCode: a record's are
+     * linked by the JVM the first time they run, which costs a fresh JVM's first reservation
+     * milliseconds.
+     */
     record Range(long start, long end) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Range range && range.start == start && range.end == end;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(start) * 31 + Long.hashCode(end);
+        }
     }
 
     /** A held lock: the holder's pid ({@code 0} where the OS hides it), the file's inode and the range. */
@@ -49,7 +63,15 @@ final class ProcLocks {
 
     static Snapshot snapshot() {
         long now = System.currentTimeMillis();
-        return new Snapshot(now, all().stream().collect(Collectors.groupingBy(Lock::range)));
+        Map<Range, List<Lock>> byRange = new HashMap<>();
+        for (Lock lock : all()) {
+            List<Lock> ofRange = byRange.get(lock.range());
+            if (ofRange == null) {
+                byRange.put(lock.range(), ofRange = new ArrayList<>(1));
+            }
+            ofRange.add(lock);
+        }
+        return new Snapshot(now, byRange);
     }
 
     private ProcLocks() {
@@ -66,7 +88,7 @@ final class ProcLocks {
         try {
             for (String line : ProcFile.read(LOCKS).split("\n")) {
                 // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000"; waiters read "1: -> POSIX ..."
-                String[] fields = line.strip().split("\\s+");
+                String[] fields = ProcFile.fields(line);
                 if (fields.length >= 8 && fields[1].equals("POSIX") && !fields[7].equals("EOF")) {
                     String file = fields[5];
                     locks.add(new Lock(Long.parseLong(fields[4]), file.substring(file.lastIndexOf(':') + 1),

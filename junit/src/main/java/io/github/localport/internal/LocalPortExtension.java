@@ -6,9 +6,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Arrays;
+import java.util.StringJoiner;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import io.github.localport.LocalPort;
 import io.github.localport.Protocol;
@@ -137,8 +136,10 @@ public final class LocalPortExtension implements ParameterResolver, ExecutionCon
     static String describe(Parameter parameter, int index) {
         Executable executable = parameter.getDeclaringExecutable();
         String name = parameter.isNamePresent() ? "'" + parameter.getName() + "'" : "" + index;
-        String types = Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName)
-                .collect(Collectors.joining(", "));
+        StringJoiner types = new StringJoiner(", ");
+        for (Class<?> type : executable.getParameterTypes()) {
+            types.add(type.getSimpleName());
+        }
         String method = executable instanceof Constructor ? "" : "." + executable.getName();
         return "parameter " + name + " of " + executable.getDeclaringClass().getSimpleName() + method + "(" + types + ")";
     }
