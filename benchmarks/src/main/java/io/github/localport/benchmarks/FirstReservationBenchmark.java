@@ -3,6 +3,7 @@ package io.github.localport.benchmarks;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * must report its test passed. A fresh JVM's first launch costs most of a second and varies by
  * hundreds of milliseconds with the machine's load, so the difference comes with a 95% bootstrap
  * interval, and once more for launches after one launch of another class (JUnit's own first-time
- * work done), which vary less. The default run (20 forks of 7 kinds) takes about 2 minutes on 2
+ * work done), which vary less. The default run (20 forks of 8 kinds) takes about 2 minutes on 2
  * cores.
  *
  * <p>One child alone, for a profile: {@code java [-verbose:class | -XX:StartFlightRecording=...]
@@ -78,6 +79,8 @@ public final class FirstReservationBenchmark {
         RESERVE("first ReservedPort.reserve() + close()", false, false),
         RESERVE_NEW_DIRECTORY("the same, new lock directory", true, false),
         SERVER_SOCKET("first new ServerSocket(0) open + close", false, false),
+        /** Part of the first reservation on Linux: the look for holders of deleted lock files. */
+        PROC_LOCKS("first read of /proc/locks", false, false),
         NO_PARAMETER_TEST("launcher.execute: one test, no parameter", false, false),
         LOCAL_PORT_TEST("launcher.execute: one test, @LocalPort int", false, false),
         NO_PARAMETER_TEST_AFTER_WARM_UP("the same after one launch, no parameter", false, true),
@@ -271,6 +274,7 @@ public final class FirstReservationBenchmark {
             long nanos = switch (kind) {
                 case RESERVE, RESERVE_NEW_DIRECTORY -> firstReservation();
                 case SERVER_SOCKET -> firstServerSocket();
+                case PROC_LOCKS -> firstProcLocksRead();
                 case NO_PARAMETER_TEST, NO_PARAMETER_TEST_AFTER_WARM_UP -> firstLaunch("NoParameterTestCase", kind);
                 case LOCAL_PORT_TEST, LOCAL_PORT_TEST_AFTER_WARM_UP -> firstLaunch("LocalPortTestCase", kind);
             };
@@ -283,6 +287,19 @@ public final class FirstReservationBenchmark {
                 if (port.number() < 1024) {
                     throw new IllegalStateException("Got port " + port.number());
                 }
+            }
+            return System.nanoTime() - start;
+        }
+
+        /** As localport reads it; 0 where there is no /proc/locks. */
+        private static long firstProcLocksRead() throws IOException {
+            Path locks = Path.of("/proc/locks");
+            if (!Files.isReadable(locks)) {
+                return 0;
+            }
+            long start = System.nanoTime();
+            try (InputStream in = Files.newInputStream(locks)) {
+                in.readAllBytes();
             }
             return System.nanoTime() - start;
         }
