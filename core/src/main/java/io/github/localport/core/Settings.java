@@ -57,16 +57,21 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
 
     /** Reads the settings through a lookup of keys, such as JUnit's configuration parameters. */
     public static Settings from(Function<String, Optional<String>> lookup) {
-        return new Settings(
-                value(lookup, RANGE).map(PortRange::parse).orElseGet(PortRange::systemDefault),
-                value(lookup, LOCK_DIRECTORY).map(Settings::parsePath).orElseGet(Settings::defaultLockDirectory),
-                value(lookup, LEAK_POLICY).map(Settings::parsePolicy).orElse(LeakPolicy.FAIL),
-                value(lookup, LEAK_GRACE).map(v -> parseDuration(LEAK_GRACE, v))
-                        .orElse(DEFAULT_LEAK_GRACE),
-                value(lookup, STARTUP_TIMEOUT).map(v -> parseDuration(STARTUP_TIMEOUT, v))
-                        .orElse(DEFAULT_STARTUP_TIMEOUT),
-                value(lookup, PROCESS_ECHO).map(Settings::parseEcho).orElse(false),
-                value(lookup, FIXED_WAIT).map(v -> parseDuration(FIXED_WAIT, v)).orElse(DEFAULT_FIXED_WAIT));
+        // Plain conditionals, not Optional chains: each lambda costs a fresh JVM's first reservation a class.
+        String range = value(lookup, RANGE);
+        String lockDirectory = value(lookup, LOCK_DIRECTORY);
+        String leakPolicy = value(lookup, LEAK_POLICY);
+        String leakGrace = value(lookup, LEAK_GRACE);
+        String startupTimeout = value(lookup, STARTUP_TIMEOUT);
+        String echo = value(lookup, PROCESS_ECHO);
+        String fixedWait = value(lookup, FIXED_WAIT);
+        return new Settings(range == null ? PortRange.systemDefault() : PortRange.parse(range),
+                lockDirectory == null ? defaultLockDirectory() : parsePath(lockDirectory),
+                leakPolicy == null ? LeakPolicy.FAIL : parsePolicy(leakPolicy),
+                leakGrace == null ? DEFAULT_LEAK_GRACE : parseDuration(LEAK_GRACE, leakGrace),
+                startupTimeout == null ? DEFAULT_STARTUP_TIMEOUT : parseDuration(STARTUP_TIMEOUT, startupTimeout),
+                echo != null && parseEcho(echo),
+                fixedWait == null ? DEFAULT_FIXED_WAIT : parseDuration(FIXED_WAIT, fixedWait));
     }
 
     public Settings withRange(PortRange other) {
@@ -131,8 +136,10 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
                 "Invalid value '%s' for configuration parameter '%s': expected %s.", value, key, expected));
     }
 
-    private static Optional<String> value(Function<String, Optional<String>> lookup, String key) {
-        return lookup.apply(key).map(String::strip);
+    /** The key's value, stripped; {@code null} if it is not set. */
+    private static String value(Function<String, Optional<String>> lookup, String key) {
+        Optional<String> value = lookup.apply(key);
+        return value.isPresent() ? value.get().strip() : null;
     }
 
     private static Path parsePath(String value) {
