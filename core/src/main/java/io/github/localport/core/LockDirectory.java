@@ -32,11 +32,11 @@ import java.util.concurrent.ConcurrentMap;
  * <h2>Against a hostile or unlucky machine</h2>
  * <ul>
  * <li><b>Nothing planted can block.</b> A lock file is opened without following links, for
- * reading and writing, which does not wait even for a FIFO; one this JVM has not locked before is
- * first looked at, and taken only if it is a regular file. Anything else counts as held by
- * someone else.</li>
+ * reading and writing, which does not wait even for a FIFO; one this copy of localport has not
+ * locked before is first looked at, and taken only if it is a regular file. Anything else counts
+ * as held by someone else.</li>
  * <li><b>A lock is valid only while its path names the locked file.</b> After the lock, the path
- * must name the regular file looked at before the open (or, for a file this JVM locked before,
+ * must name the regular file looked at before the open (or, for a file this copy locked before,
  * that file), or the lock is dropped. A tmp cleaner, a
  * {@code rm -rf} or another user may still delete the file of a port held by a live JVM; a new
  * file of the same name would then lock for anyone. So each lock's byte range names the port
@@ -77,6 +77,8 @@ final class LockDirectory {
      */
     private final Map<Integer, PortRequest> claims = new ConcurrentHashMap<>();
     private volatile long rangeEnd;
+    /** The directory's real path, as every copy of localport and every JVM names it. */
+    private volatile String realPath;
     private volatile boolean prepared;
     /** Channels this copy could not lock because another copy in this JVM held the file; never closed while it may. */
     private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
@@ -112,7 +114,8 @@ final class LockDirectory {
 
     private PortFile portFile(int port) {
         PortFile known = portFiles.get(port);
-        return known != null ? known : portFiles.computeIfAbsent(port, p -> new PortFile(path.resolve(p + ".lock")));
+        return known != null ? known
+                : portFiles.computeIfAbsent(port, p -> new PortFile(path.resolve(p + ".lock"), realPath + "/" + p + ".lock"));
     }
 
     /**
@@ -123,19 +126,21 @@ final class LockDirectory {
         final Path path;
         /**
          * The monitor that every copy of localport in the JVM takes for this file, whichever class
-         * loader loaded it: string literals and interned strings are one object per JVM.
+         * loader loaded it and however it spells the directory: an interned string of the real
+         * path, and interned strings are one object per JVM.
          */
         final Object monitor;
         /**
-         * The regular file this copy last locked at the path ({@link BasicFileAttributes#fileKey}),
-         * or {@code null}: while it is still there, a reservation opens it without looking first,
-         * and checks after locking that the path still names it, as any reservation does.
+         * The regular file this copy of localport last locked at the path
+         * ({@link BasicFileAttributes#fileKey}), or {@code null}: while it is still there, a
+         * reservation opens it without looking first, and checks after locking that the path still
+         * names it, as any reservation does.
          */
         volatile Object lastLocked;
 
-        PortFile(Path path) {
+        PortFile(Path path, String realPath) {
             this.path = path;
-            this.monitor = ("io.github.localport lock file " + path).intern();
+            this.monitor = ("io.github.localport lock file " + realPath).intern();
         }
     }
 
@@ -164,14 +169,11 @@ final class LockDirectory {
         synchronized (file.monitor) {
             Object known = file.lastLocked;
             if (known != null) {
-                FileChannel channel = channel(file.path, known);
-                if (channel != null) {
-                    PortLock lock = lock(port, file, channel, known);
-                    if (lock != WRONG_FILE) {
-                        return lock;
-                    }
+                PortLock lock = lockKnown(port, file, known);
+                if (lock != WRONG_FILE) {
+                    return lock;
                 }
-                file.lastLocked = null; // deleted, replaced or never there: look first, as for a file not seen before
+                file.lastLocked = null; // deleted or replaced: look first, as for a file not seen before
             }
             BasicFileAttributes before = attributes(file.path);
             if (before == null) {
@@ -190,12 +192,30 @@ final class LockDirectory {
         }
     }
 
+    /**
+     * Opens and locks the file this copy locked before at the port's path without looking first;
+     * {@link #WRONG_FILE} if it is not there any more, or whatever is there now cannot be opened
+     * or locked (a FIFO cannot be locked on macOS, for one): the caller then looks first.
+     */
+    private PortLock lockKnown(int port, PortFile file, Object known) throws IOException {
+        try {
+            FileChannel channel = channel(file.path, known);
+            return channel == null ? WRONG_FILE : lock(port, file, channel, known);
+        }
+        catch (ClosedByInterruptException e) {
+            throw e;
+        }
+        catch (IOException e) {
+            return WRONG_FILE; // lock() closed the channel
+        }
+    }
+
     /** What {@link #lock} returns for a file that the path no longer named once it was locked. */
     private static final PortLock WRONG_FILE = new PortLock(null, 0, null, null, null, null);
 
     /**
-     * The channel another copy of localport left open on this file, or a new one; {@code null}
-     * if there is no regular file to open.
+     * The channel this copy kept open on the file because another copy of localport in the JVM
+     * held it, or a new one; {@code null} if there is no regular file to open.
      */
     private FileChannel channel(Path file, Object fileKey) throws IOException {
         FileChannel kept = keptOpen.isEmpty() ? null : keptOpen.remove(Arrays.asList(file, fileKey));
@@ -227,8 +247,8 @@ final class LockDirectory {
         }
         PortLock taken = new PortLock(this, port, file.path, channel, lock, fileKey);
         try {
-            BasicFileAttributes after = attributes(file.path);
-            if (after == null || !after.isRegularFile() || !Objects.equals(after.fileKey(), fileKey)) {
+            BasicFileAttributes after = attributesOrNull(file.path);
+            if (!isFile(after, fileKey)) {
                 release(taken);
                 return WRONG_FILE;
             }
@@ -327,6 +347,16 @@ final class LockDirectory {
         }
     }
 
+    /** The file's own attributes, a link not followed; {@code null} if there is none or they cannot be read. */
+    private static BasicFileAttributes attributesOrNull(Path file) {
+        try {
+            return attributes(file);
+        }
+        catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The file's own attributes, a link not followed; {@code null} if there is none. */
     private static BasicFileAttributes attributes(Path file) throws IOException {
         try {
@@ -355,7 +385,8 @@ final class LockDirectory {
         for (int attempt = 1; !prepared; attempt++) {
             try {
                 check();
-                rangeEnd = (long) (realPath(path).hashCode() & 0x7fffffff) << 16;
+                realPath = realPath(path);
+                rangeEnd = (long) (realPath.hashCode() & 0x7fffffff) << 16;
                 prepared = true;
             }
             catch (ConfigurationException e) {
@@ -455,12 +486,11 @@ final class LockDirectory {
 
     /** Whether the file at the path is the one with this key. */
     static boolean names(Path file, Object fileKey) {
-        try {
-            BasicFileAttributes now = attributes(file);
-            return now != null && now.isRegularFile() && Objects.equals(now.fileKey(), fileKey);
-        }
-        catch (IOException e) {
-            return false;
-        }
+        return isFile(attributesOrNull(file), fileKey);
+    }
+
+    /** Whether the attributes are those of the regular file with this key. */
+    private static boolean isFile(BasicFileAttributes attributes, Object fileKey) {
+        return attributes != null && attributes.isRegularFile() && Objects.equals(attributes.fileKey(), fileKey);
     }
 }

@@ -17,6 +17,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -121,6 +123,22 @@ class HostileMachineTests {
             assertThatThrownBy(() -> reserve(port, port)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another JVM or user holds it through localport");
         });
+    }
+
+    @Test
+    void locksTheNewFileWhenALockFileItLockedBeforeWasReplaced() throws Exception {
+        reserve(port, port).close(); // this copy now opens the file without looking first
+        Path file = locks.resolve(port + ".lock");
+        Object before = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        Path replacement = Files.createFile(locks.resolve("replacement")); // made while the old one exists: another inode
+        Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isNotEqualTo(before);
+
+        try (Reservation again = reserve(port, port)) {
+            assertThat(again.number()).isEqualTo(port);
+            assertThat(anotherJvmReserving(port)).as("the lock is on the file the path names")
+                    .contains("Port " + port + " (TCP) is not free");
+        }
     }
 
     @Test
