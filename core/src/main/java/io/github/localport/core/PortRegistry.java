@@ -45,8 +45,10 @@ public final class PortRegistry {
         PortRange range = settings.range();
         logOnce(range, directory);
         Taken taken = new Search(range, request, directory).run();
-        LOGGER.fine(() -> "Reserved port " + taken.port() + " (" + request.protocol() + ") for "
-                + request.declaration() + " in " + scope);
+        if (LOGGER.isLoggable(Level.FINE)) {
+            LOGGER.fine("Reserved port " + taken.port() + " (" + request.protocol() + ") for " + request.declaration()
+                    + " in " + scope);
+        }
         return new Reservation(taken.port(), taken.lock(), taken.blocker(), request, scope, settings);
     }
 
@@ -213,9 +215,9 @@ public final class PortRegistry {
         }
 
         /**
-         * Probes a locked port: returns it if it is free (with {@code timeWaitIsFine}, if only sockets
-         * in TIME_WAIT are on it), or else releases it. A dead port is bound on the spot, which is
-         * its probe.
+         * Probes a locked port: returns it if it is free (with {@code timeWaitIsFine}, also if only
+         * sockets in TIME_WAIT are on it), or else releases it. A dead port is bound on the spot,
+         * which is its probe.
          */
         private Taken probe(int port, PortLock lock, boolean timeWaitIsFine) {
             boolean free;
@@ -226,8 +228,8 @@ public final class PortRegistry {
                     free = blocker != null;
                 }
                 else {
-                    free = timeWaitIsFine ? PortProbe.isOnlyInTimeWait(port, request.protocol())
-                            : PortProbe.isFree(port, request.protocol());
+                    free = PortProbe.isFree(port, request.protocol())
+                            || timeWaitIsFine && PortProbe.isOnlyInTimeWait(port, request.protocol());
                 }
             }
             catch (RuntimeException | Error e) {

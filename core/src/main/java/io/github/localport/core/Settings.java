@@ -40,7 +40,7 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     /** The file JUnit reads its configuration parameters from; code outside JUnit reads it too. */
     static final String JUNIT_PROPERTIES = "junit-platform.properties";
     private static final Map<ClassLoader, Properties> JUNIT_PROPERTIES_BY_LOADER = new WeakHashMap<>();
-    /** Every key {@link #from} reads. */
+    /** Every key {@link #from} reads; {@link #fromSystemProperties} reads exactly these. */
     private static final List<String> KEYS = List.of(RANGE, LOCK_DIRECTORY, LEAK_POLICY, LEAK_GRACE, STARTUP_TIMEOUT,
             PROCESS_ECHO, FIXED_WAIT);
     private static volatile FromSystemProperties lastFromSystemProperties;
@@ -92,7 +92,7 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
         if (last != null && Arrays.equals(last.values, values)) {
             return last.settings;
         }
-        Settings settings = from(key -> Optional.ofNullable(values[KEYS.indexOf(key)]));
+        Settings settings = from(key -> Optional.ofNullable(values[KEYS.indexOf(key)])); // from() reads only KEYS
         lastFromSystemProperties = new FromSystemProperties(values, settings);
         return settings;
     }
