@@ -26,7 +26,7 @@
  * it, read from {@code /proc/net}). The lock of a port covers a byte range that names the port and the directory
  * ({@code LockDirectory.range}: from the port to the port above a mark of the directory's real
  * path, so that any two locks of one file overlap); it counts only while the lock file's path still names the
- * locked file (looked at before the open, unless this JVM locked that file before, and after the
+ * locked file (looked at before the open, unless this copy of localport locked that file before, and after the
  * lock), and on Linux only if {@code /proc/locks} shows no lock of that range on another
  * file (a holder whose file was deleted keeps its port; the last look is kept, and taken again
  * for a lock file created since). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
