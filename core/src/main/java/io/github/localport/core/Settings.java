@@ -2,6 +2,7 @@ package io.github.localport.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -44,6 +45,7 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     private static final List<String> KEYS = List.of(RANGE, LOCK_DIRECTORY, LEAK_POLICY, LEAK_GRACE, STARTUP_TIMEOUT,
             PROCESS_ECHO, FIXED_WAIT);
     private static volatile FromSystemProperties lastFromSystemProperties;
+    private static volatile JunitProperties lastJunitProperties;
 
     static final Duration DEFAULT_LEAK_GRACE = Duration.ofSeconds(2);
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -108,9 +110,14 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     private static Properties junitProperties() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ClassLoader from = loader != null ? loader : Settings.class.getClassLoader();
+        JunitProperties last = lastJunitProperties;
+        if (last != null && last.loader().get() == from) {
+            return last.properties(); // without the lock: every ReservedPort.reserve() comes here
+        }
         synchronized (JUNIT_PROPERTIES_BY_LOADER) {
             Properties known = JUNIT_PROPERTIES_BY_LOADER.get(from);
             if (known != null) {
+                lastJunitProperties = new JunitProperties(new WeakReference<>(from), known);
                 return known;
             }
         }
@@ -128,7 +135,12 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
         synchronized (JUNIT_PROPERTIES_BY_LOADER) {
             JUNIT_PROPERTIES_BY_LOADER.put(from, properties);
         }
+        lastJunitProperties = new JunitProperties(new WeakReference<>(from), properties);
         return properties;
+    }
+
+    /** The junit-platform.properties of the class loader last asked about, which it does not keep alive. */
+    private record JunitProperties(WeakReference<ClassLoader> loader, Properties properties) {
     }
 
     static ConfigurationException invalid(String key, String value, String expected) {
