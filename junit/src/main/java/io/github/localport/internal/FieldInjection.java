@@ -50,6 +50,10 @@ final class FieldInjection {
     /** Store key of what the condition did in a context. */
     private static final Object EARLY = FieldInjection.class;
 
+    /** The static and the instance {@code @LocalPort} fields of each class: looked up once, not for every test. */
+    private static final ClassValue<List<Field>> STATIC_FIELDS = fields(ModifierSupport::isStatic);
+    private static final ClassValue<List<Field>> INSTANCE_FIELDS = fields(ModifierSupport::isNotStatic);
+
     private FieldInjection() {
     }
 
@@ -58,10 +62,14 @@ final class FieldInjection {
         if (context.getTestClass().isEmpty() || context.getTestMethod().isPresent() && !isTest(context)) {
             return;
         }
+        boolean staticFields = context.getTestMethod().isEmpty();
+        if (!hasFields(context, staticFields)) {
+            return; // the callback finds none either: nothing kept for every test of a class without such fields
+        }
         List<Map<String, String>> reports = new ArrayList<>();
         RuntimeException failure = null;
         try {
-            injectFields(context, PortScope.reportingTo(context, reports::add), context.getTestMethod().isEmpty());
+            injectFields(context, PortScope.reportingTo(context, reports::add), staticFields);
         }
         catch (RuntimeException e) {
             failure = e;
@@ -99,23 +107,37 @@ final class FieldInjection {
                 || context.getParent().flatMap(ExtensionContext::getTestMethod).isPresent();
     }
 
+    private static boolean hasFields(ExtensionContext context, boolean staticFields) {
+        if (staticFields) {
+            return !STATIC_FIELDS.get(context.getRequiredTestClass()).isEmpty();
+        }
+        return context.getRequiredTestInstances().getAllInstances().stream()
+                .anyMatch(instance -> !INSTANCE_FIELDS.get(instance.getClass()).isEmpty());
+    }
+
     private static void injectFields(ExtensionContext context, PortScope scope, boolean staticFields) {
         if (staticFields) {
-            injectFields(context, scope, null, context.getRequiredTestClass(), ModifierSupport::isStatic);
+            for (Field field : STATIC_FIELDS.get(context.getRequiredTestClass())) {
+                inject(context, scope, field, null);
+            }
         }
         else {
             for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-                injectFields(context, scope, instance, instance.getClass(), ModifierSupport::isNotStatic);
+                for (Field field : INSTANCE_FIELDS.get(instance.getClass())) {
+                    inject(context, scope, field, instance);
+                }
             }
         }
     }
 
-    private static void injectFields(ExtensionContext context, PortScope scope, Object instance, Class<?> testClass,
-            Predicate<Field> which) {
-        for (Field field : AnnotationSupport.findAnnotatedFields(testClass, LocalPort.class, which,
-                HierarchyTraversalMode.TOP_DOWN)) {
-            inject(context, scope, field, instance);
-        }
+    private static ClassValue<List<Field>> fields(Predicate<Field> which) {
+        return new ClassValue<>() {
+            @Override
+            protected List<Field> computeValue(Class<?> type) {
+                return List.copyOf(AnnotationSupport.findAnnotatedFields(type, LocalPort.class, which,
+                        HierarchyTraversalMode.TOP_DOWN));
+            }
+        };
     }
 
     private static void inject(ExtensionContext context, PortScope scope, Field field, Object instance) {
