@@ -211,7 +211,7 @@ final class LockDirectory {
     }
 
     /** What {@link #lock} returns for a file that the path no longer named once it was locked. */
-    private static final PortLock WRONG_FILE = new PortLock(null, 0, null, null, null, null);
+    private static final PortLock WRONG_FILE = new PortLock(null, 0, null, null, null);
 
     /**
      * The channel this copy kept open on the file because another copy of localport in the JVM
@@ -245,7 +245,7 @@ final class LockDirectory {
             closeQuietly(channel);
             return null;
         }
-        PortLock taken = new PortLock(this, port, file.path, channel, lock, fileKey);
+        PortLock taken = new PortLock(this, port, channel, lock, fileKey);
         try {
             BasicFileAttributes after = attributesOrNull(file.path);
             if (!isFile(after, fileKey)) {

@@ -5,11 +5,15 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 
 /** An OS lock on one port's lock file, held while the port is reserved. */
-record PortLock(LockDirectory directory, int port, Path file, FileChannel channel, FileLock lock, Object fileKey) {
+record PortLock(LockDirectory directory, int port, FileChannel channel, FileLock lock, Object fileKey) {
+
+    Path file() {
+        return directory.file(port);
+    }
 
     /** Whether the lock file's path still names the file this lock is on: it was not deleted or replaced. */
     boolean isStillNamedByItsPath() {
-        return LockDirectory.names(file, fileKey);
+        return LockDirectory.names(file(), fileKey);
     }
 
     void release() {
