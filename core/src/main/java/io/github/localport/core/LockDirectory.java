@@ -15,6 +15,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
@@ -252,7 +253,7 @@ final class LockDirectory {
                 release(taken);
                 return WRONG_FILE;
             }
-            if (staleHolderExists(port, after)) {
+            if (staleHolderExists(port)) {
                 release(taken);
                 return null;
             }
@@ -281,29 +282,48 @@ final class LockDirectory {
      * Whether a lock of this port's range is held on some other file, one deleted or replaced
      * while its holder lived; where there is no {@code /proc/locks}, nothing can be told.
      *
-     * <p>One look at {@code /proc/locks} answers for every lock file that existed before it: a
-     * holder that came after locked that same file, and so excludes us by its lock. So the last
-     * look is kept, and taken again only for a file created since (lock files are never written,
-     * so their modification time is their creation time), or to confirm that a holder it showed
-     * is still there.
+     * <p>One look at {@code /proc/locks} answers for every lock file that was at its path before
+     * it: a holder that came after locked that same file, and so excludes us by its lock. So the
+     * last look is kept, and taken again only for a file whose status changed
+     * since (its ctime: set when the file is created, renamed or linked to its path, or its times
+     * are set, and which no one can set back, unlike its modification time), or to confirm that
+     * a holder it showed is still there.
      */
-    private boolean staleHolderExists(int port, BasicFileAttributes ours) throws IOException {
+    private boolean staleHolderExists(int port) throws IOException {
         if (!ProcLocks.AVAILABLE) {
             return false;
         }
+        Object changed = attribute(port, "unix:ctime");
+        if (changed == null) {
+            return true; // deleted since it was locked: nothing to tell by
+        }
         ProcLocks.Snapshot seen = snapshot;
-        if (seen == null || !seen.isAfter(ours.lastModifiedTime())) {
+        if (seen == null || !seen.isAfter((FileTime) changed)) {
             seen = snapshot = ProcLocks.snapshot();
         }
         if (!seen.holdsOtherThan(range(port), null)) {
             return false;
         }
-        String inode = String.valueOf(Files.getAttribute(file(port), "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        Object ino = attribute(port, "unix:ino");
+        if (ino == null) {
+            return true;
+        }
+        String inode = String.valueOf(ino);
         if (!seen.holdsOtherThan(range(port), inode)) {
             return false; // only locks of this file: ours, or of a holder before us
         }
         seen = snapshot = ProcLocks.snapshot();
         return seen.holdsOtherThan(range(port), inode);
+    }
+
+    /** An attribute of the port's lock file ("view:name"), a link not followed; {@code null} if there is no file. */
+    private Object attribute(int port, String attribute) throws IOException {
+        try {
+            return Files.getAttribute(file(port), attribute, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /** Creates a missing lock file readable and writable by every user; prepares the directory again if it was deleted. */

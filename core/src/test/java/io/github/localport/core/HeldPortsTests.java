@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,29 @@ class HeldPortsTests {
             Files.delete(lockDirectory.resolve(port + ".lock"));
 
             assertThat(HeldPorts.of(port, lockDirectory)).map(HeldPorts.Held::pid).contains(child.process().pid());
+        }
+    }
+
+    /** An interrupt closes a file channel at once: /proc must be read in a way that it cannot cut short. */
+    @Test
+    void anInterruptedThreadStillSeesAPortWhoseLockFileWasDeleted(@TempDir Path lockDirectory) throws Exception {
+        assumeTrue(ProcLocks.AVAILABLE, "only /proc/locks shows locks on deleted files");
+        try (ChildJvm child = ChildJvm.start(List.of("-Dlocalport.lock.dir=" + lockDirectory), ReserveAndHold.class,
+                "1")) {
+            assertThat(child.readLine()).isEqualTo("STARTED");
+            child.send("go");
+            int port = Integer.parseInt(child.readUntil("READY").get(0));
+            Files.delete(lockDirectory.resolve(port + ".lock"));
+
+            Optional<HeldPorts.Held> held;
+            Thread.currentThread().interrupt();
+            try {
+                held = HeldPorts.of(port, lockDirectory);
+            }
+            finally {
+                assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            }
+            assertThat(held).map(HeldPorts.Held::pid).contains(child.process().pid());
         }
     }
 

@@ -19,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +84,25 @@ class HostileMachineTests {
         }
         try (Reservation after = reserve(port, port)) {
             assertThat(after.number()).as("free again once its holder let go").isEqualTo(port);
+        }
+    }
+
+    /**
+     * A file that looks older than a JVM's first look at /proc/locks (which that JVM takes in
+     * the background when it first uses the registry): the look shows the holder's lock on
+     * another file, so it is looked at again rather than trusted.
+     */
+    @Test
+    void keepsAPortHeldWhenItsLockFileIsReplacedByAFileThatLooksOld() throws Exception {
+        try (ChildJvm holder = holding(port)) {
+            Path file = locks.resolve(port + ".lock");
+            Path replacement = Files.createFile(locks.resolve("replacement"));
+            Files.setLastModifiedTime(replacement, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
+
+            assertThat(anotherJvmReserving(port)).as("a fresh JVM").contains("Port " + port + " (TCP) is not free");
+            assertThatThrownBy(() -> reserve(port, port)).as("this JVM").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("held by pid " + holder.process().pid());
         }
     }
 
