@@ -83,8 +83,6 @@ final class LockDirectory {
     private volatile boolean prepared;
     /** Channels this copy could not lock because another copy in this JVM held the file; never closed while it may. */
     private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
-    /** The last look at /proc/locks. */
-    private volatile ProcLocks.Snapshot snapshot;
     /** The lock files of ports this copy has asked about: each file's path, monitor and the file last locked there. */
     private final Map<Integer, PortFile> portFiles = new ConcurrentHashMap<>();
 
@@ -284,7 +282,8 @@ final class LockDirectory {
      *
      * <p>One look at {@code /proc/locks} answers for every lock file that was at its path before
      * it: a holder that came after locked that same file, and so excludes us by its lock. So the
-     * last look is kept, and taken again only for a file whose status changed
+     * last look is kept (the first is taken in the background when the registry is first used,
+     * see {@link ProcLocks#lookAhead}), and taken again only for a file whose status changed
      * since (its ctime: set when the file is created, renamed or linked to its path, or its times
      * are set, and which no one can set back, unlike its modification time), or to confirm that
      * a holder it showed is still there.
@@ -297,9 +296,9 @@ final class LockDirectory {
         if (changed == null) {
             return true; // deleted since it was locked: nothing to tell by
         }
-        ProcLocks.Snapshot seen = snapshot;
-        if (seen == null || !seen.isAfter((FileTime) changed)) {
-            seen = snapshot = ProcLocks.snapshot();
+        ProcLocks.Snapshot seen = ProcLocks.latest();
+        if (!seen.isAfter((FileTime) changed)) {
+            seen = ProcLocks.fresh();
         }
         if (!seen.holdsOtherThan(range(port), null)) {
             return false;
@@ -312,8 +311,7 @@ final class LockDirectory {
         if (!seen.holdsOtherThan(range(port), inode)) {
             return false; // only locks of this file: ours, or of a holder before us
         }
-        seen = snapshot = ProcLocks.snapshot();
-        return seen.holdsOtherThan(range(port), inode);
+        return ProcLocks.fresh().holdsOtherThan(range(port), inode);
     }
 
     /** An attribute of the port's lock file ("view:name"), a link not followed; {@code null} if there is no file. */

@@ -26,11 +26,25 @@ import java.util.logging.Logger;
  */
 public final class PortRegistry {
 
+    static {
+        ProcLocks.lookAhead(); // before the logger: a fresh JVM sets up logging meanwhile
+    }
+
     static final Logger LOGGER = Logger.getLogger("io.github.localport");
 
     private static final Set<String> LOGGED_SETTINGS = ConcurrentHashMap.newKeySet();
 
     private PortRegistry() {
+    }
+
+    /**
+     * Gets ready for a first reservation that is about to come: starts in the background the
+     * slowest step of a JVM's first reservation, the first look at Linux's {@code /proc/locks},
+     * so that the reservation does not wait for all of it. Adapters call it as soon as they know
+     * a port will be asked for; the first use of the registry starts it anyway.
+     */
+    public static void prepare() {
+        ProcLocks.lookAhead();
     }
 
     /**

@@ -61,7 +61,93 @@ final class ProcLocks {
         }
     }
 
-    static Snapshot snapshot() {
+    /** The last look this copy of localport took; {@code null} before the first. */
+    private static volatile Snapshot last;
+    /** The first look, taken in the background; {@code null} if none was started. */
+    private static volatile LookAhead ahead;
+
+    /**
+     * Starts the first look in the background, if none was taken or started: the kernel makes the
+     * first read of {@code /proc/locks} after a quiet spell wait for an RCU grace period (10-20 ms),
+     * which would otherwise be the largest part of a fresh JVM's first reservation.
+     */
+    static void lookAhead() {
+        if (!AVAILABLE || last != null || ahead != null) {
+            return;
+        }
+        synchronized (ProcLocks.class) {
+            if (ahead == null) {
+                LookAhead look = new LookAhead();
+                try {
+                    look.start();
+                    ahead = look;
+                }
+                catch (RuntimeException | OutOfMemoryError e) {
+                    // No thread to spare: the first reservation looks itself.
+                }
+            }
+        }
+    }
+
+    /**
+     * The last look, the look ahead once it is done, or a new look. A look answers for every
+     * lock file that was at its path before it ({@link Snapshot#isAfter}), however long ago it
+     * was taken; /proc/locks is the machine's, so one look serves every lock directory.
+     */
+    static Snapshot latest() {
+        Snapshot seen = last;
+        if (seen != null) {
+            return seen;
+        }
+        LookAhead look = ahead;
+        seen = look == null ? null : look.await();
+        if (seen == null) {
+            return fresh();
+        }
+        last = seen;
+        return seen;
+    }
+
+    /** A new look, kept as the last. */
+    static Snapshot fresh() {
+        Snapshot seen = snapshot();
+        last = seen;
+        return seen;
+    }
+
+    /** A daemon thread that takes one look and ends. */
+    private static final class LookAhead extends Thread {
+        private Snapshot seen;
+
+        LookAhead() {
+            super("localport: first look at /proc/locks");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            seen = snapshot();
+        }
+
+        /** The look, once the thread has ended (an interrupt meanwhile is kept for the caller). */
+        Snapshot await() {
+            boolean interrupted = false;
+            while (isAlive()) {
+                try {
+                    join();
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return seen; // join() makes the thread's write visible
+        }
+    }
+
+    private static Snapshot snapshot() {
         long now = System.currentTimeMillis();
         Map<Range, List<Lock>> byRange = new HashMap<>();
         for (Lock lock : all()) {

@@ -28,8 +28,10 @@
  * path, so that any two locks of one file overlap); it counts only while the lock file's path still names the
  * locked file (looked at before the open, unless this copy of localport locked that file before, and after the
  * lock), and on Linux only if {@code /proc/locks} shows no lock of that range on another
- * file (a holder whose file was deleted keeps its port; the last look is kept, and taken again
- * for a lock file whose ctime is later: created, renamed or linked there since). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
+ * file (a holder whose file was deleted keeps its port; the first look is taken in the background
+ * when the registry is first used or an adapter calls {@code PortRegistry.prepare()}, the last
+ * look is kept, and taken again for a lock file whose ctime is later: created, renamed or linked
+ * there since). The result is a {@link io.github.localport.core.Reservation}, which the adapter keeps
  * for its scope (a JUnit store, a cached Spring context, a build) and hands to its users in its
  * own terms.</li>
  * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls

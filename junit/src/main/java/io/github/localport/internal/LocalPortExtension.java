@@ -12,6 +12,7 @@ import java.util.function.Function;
 import io.github.localport.LocalPort;
 import io.github.localport.Protocol;
 import io.github.localport.ReservedPort;
+import io.github.localport.core.PortRegistry;
 import io.github.localport.core.PortRequest;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -38,6 +39,11 @@ public final class LocalPortExtension implements ParameterResolver, ExecutionCon
 
     private static final String SUPPORTED_TYPES = "int, Integer, java.net.InetSocketAddress, java.net.URI or "
             + ReservedPort.class.getName();
+
+    /** JUnit creates it where a {@code @LocalPort} is declared, just before the first port is asked for. */
+    public LocalPortExtension() {
+        PortRegistry.prepare();
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
