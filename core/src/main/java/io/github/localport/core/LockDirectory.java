@@ -209,6 +209,14 @@ final class LockDirectory {
         }
     }
 
+    /**
+     * What {@link #lock} reads of the path once the file is locked, in one look: whether it names
+     * the locked file and, where {@link #staleHolderExists} can tell, when its status last changed
+     * and its inode.
+     */
+    private static final String AFTER_LOCK = ProcLocks.AVAILABLE ? "unix:isRegularFile,fileKey,ctime,ino"
+            : "isRegularFile,fileKey";
+
     /** What {@link #lock} returns for a file that the path no longer named once it was locked. */
     private static final PortLock WRONG_FILE = new PortLock(null, 0, null, null, null);
 
@@ -246,19 +254,20 @@ final class LockDirectory {
         }
         PortLock taken = new PortLock(this, port, channel, lock, fileKey);
         try {
-            BasicFileAttributes after = attributesOrNull(file.path);
-            if (!isFile(after, fileKey)) {
+            Map<String, Object> after = attributesOrNull(file.path, AFTER_LOCK);
+            if (after == null || !Boolean.TRUE.equals(after.get("isRegularFile"))
+                    || !Objects.equals(after.get("fileKey"), fileKey)) {
                 release(taken);
                 return WRONG_FILE;
             }
-            if (staleHolderExists(port)) {
+            if (staleHolderExists(port, after)) {
                 release(taken);
                 return null;
             }
             file.lastLocked = fileKey;
             return taken;
         }
-        catch (IOException | RuntimeException e) {
+        catch (RuntimeException e) {
             release(taken);
             throw e;
         }
@@ -288,40 +297,22 @@ final class LockDirectory {
      * are set, and which no one can set back, unlike its modification time), or to confirm that
      * a holder it showed is still there.
      */
-    private boolean staleHolderExists(int port) throws IOException {
+    private boolean staleHolderExists(int port, Map<String, Object> ours) {
         if (!ProcLocks.AVAILABLE) {
             return false;
         }
-        Object changed = attribute(port, "unix:ctime");
-        if (changed == null) {
-            return true; // deleted since it was locked: nothing to tell by
-        }
         ProcLocks.Snapshot seen = ProcLocks.latest();
-        if (!seen.isAfter((FileTime) changed)) {
+        if (!seen.isAfter((FileTime) ours.get("ctime"))) {
             seen = ProcLocks.fresh();
         }
         if (!seen.holdsOtherThan(range(port), null)) {
             return false;
         }
-        Object ino = attribute(port, "unix:ino");
-        if (ino == null) {
-            return true;
-        }
-        String inode = String.valueOf(ino);
+        String inode = String.valueOf(ours.get("ino"));
         if (!seen.holdsOtherThan(range(port), inode)) {
             return false; // only locks of this file: ours, or of a holder before us
         }
         return ProcLocks.fresh().holdsOtherThan(range(port), inode);
-    }
-
-    /** An attribute of the port's lock file ("view:name"), a link not followed; {@code null} if there is no file. */
-    private Object attribute(int port, String attribute) throws IOException {
-        try {
-            return Files.getAttribute(file(port), attribute, LinkOption.NOFOLLOW_LINKS);
-        }
-        catch (NoSuchFileException e) {
-            return null;
-        }
     }
 
     /** Creates a missing lock file readable and writable by every user; prepares the directory again if it was deleted. */
@@ -369,6 +360,16 @@ final class LockDirectory {
     private static BasicFileAttributes attributesOrNull(Path file) {
         try {
             return attributes(file);
+        }
+        catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** These attributes of the file itself, a link not followed; {@code null} if there is none or they cannot be read. */
+    private static Map<String, Object> attributesOrNull(Path file, String attributes) {
+        try {
+            return Files.readAttributes(file, attributes, LinkOption.NOFOLLOW_LINKS);
         }
         catch (IOException e) {
             return null;
