@@ -186,7 +186,7 @@ final class LockDirectory {
             if (channel == null) {
                 return null;
             }
-            PortLock lock = lock(port, file, channel, before.fileKey());
+            PortLock lock = lock(port, file, channel, before.fileKey(), false);
             return lock == WRONG_FILE ? null : lock;
         }
     }
@@ -199,7 +199,7 @@ final class LockDirectory {
     private PortLock lockKnown(int port, PortFile file, Object known) throws IOException {
         try {
             FileChannel channel = channel(file.path, known);
-            return channel == null ? WRONG_FILE : lock(port, file, channel, known);
+            return channel == null ? WRONG_FILE : lock(port, file, channel, known, true);
         }
         catch (ClosedByInterruptException e) {
             throw e;
@@ -234,7 +234,8 @@ final class LockDirectory {
      * this key and no holder of the port's lock on another file is alive; {@code null} if
      * someone holds it; {@link #WRONG_FILE} if the file locked is not the one expected.
      */
-    private PortLock lock(int port, PortFile file, FileChannel channel, Object fileKey) throws IOException {
+    private PortLock lock(int port, PortFile file, FileChannel channel, Object fileKey, boolean lockedBefore)
+            throws IOException {
         FileLock lock;
         try {
             ProcLocks.Range range = range(port);
@@ -260,14 +261,14 @@ final class LockDirectory {
                 release(taken);
                 return WRONG_FILE;
             }
-            if (staleHolderExists(port, after)) {
+            if (staleHolderExists(port, after, lockedBefore)) {
                 release(taken);
                 return null;
             }
             file.lastLocked = fileKey;
             return taken;
         }
-        catch (RuntimeException e) {
+        catch (IOException | RuntimeException | Error e) {
             release(taken);
             throw e;
         }
@@ -292,17 +293,21 @@ final class LockDirectory {
      * <p>One look at {@code /proc/locks} answers for every lock file that was at its path before
      * it: a holder that came after locked that same file, and so excludes us by its lock. So the
      * last look is kept (the first is taken in the background when the registry is first used,
-     * see {@link ProcLocks#lookAhead}), and taken again only for a file whose status changed
-     * since (its ctime: set when the file is created, renamed or linked to its path, or its times
-     * are set, and which no one can set back, unlike its modification time), or to confirm that
-     * a holder it showed is still there.
+     * see {@link ProcLocks#lookAhead}), and taken again for a file whose status changed since, or
+     * to confirm that a holder it showed is still there. A file's status change time (ctime) is
+     * set when it is created, renamed or linked to its path, and setting its times does not set
+     * it back; for a file this copy has not locked before, the directory's counts too, so that a
+     * whole directory of old lock files moved to the lock directory's path is looked at again.
+     *
+     * @param ours the file's {@code ctime} and {@code ino}, read after the lock
+     * @throws IOException if {@code /proc/locks} could not be read
      */
-    private boolean staleHolderExists(int port, Map<String, Object> ours) {
+    private boolean staleHolderExists(int port, Map<String, Object> ours, boolean lockedBefore) throws IOException {
         if (!ProcLocks.AVAILABLE) {
             return false;
         }
         ProcLocks.Snapshot seen = ProcLocks.latest();
-        if (!seen.isAfter((FileTime) ours.get("ctime"))) {
+        if (!seen.isAfter((FileTime) ours.get("ctime")) || !lockedBefore && !seen.isAfter(directoryChanged())) {
             seen = ProcLocks.fresh();
         }
         if (!seen.holdsOtherThan(range(port), null)) {
@@ -313,6 +318,16 @@ final class LockDirectory {
             return false; // only locks of this file: ours, or of a holder before us
         }
         return ProcLocks.fresh().holdsOtherThan(range(port), inode);
+    }
+
+    /** When the status of the directory the path names last changed; the far future if that cannot be told. */
+    private FileTime directoryChanged() {
+        try {
+            return (FileTime) Files.getAttribute(path, "unix:ctime");
+        }
+        catch (IOException e) {
+            return FileTime.fromMillis(Long.MAX_VALUE);
+        }
     }
 
     /** Creates a missing lock file readable and writable by every user; prepares the directory again if it was deleted. */
@@ -366,12 +381,12 @@ final class LockDirectory {
         }
     }
 
-    /** These attributes of the file itself, a link not followed; {@code null} if there is none or they cannot be read. */
-    private static Map<String, Object> attributesOrNull(Path file, String attributes) {
+    /** These attributes of the file itself, a link not followed; {@code null} if there is none. */
+    private static Map<String, Object> attributesOrNull(Path file, String attributes) throws IOException {
         try {
             return Files.readAttributes(file, attributes, LinkOption.NOFOLLOW_LINKS);
         }
-        catch (IOException e) {
+        catch (NoSuchFileException e) {
             return null;
         }
     }

@@ -16,7 +16,8 @@ import java.util.Map;
 final class ProcLocks {
 
     private static final Path LOCKS = Path.of("/proc/locks");
-    static final boolean AVAILABLE = Files.isReadable(LOCKS);
+    /** Only on Linux: elsewhere the path could name any file someone put there (on Windows, C:\proc\locks). */
+    static final boolean AVAILABLE = System.getProperty("os.name", "").startsWith("Linux") && Files.isReadable(LOCKS);
 
     /**
      * The bytes a lock covers, first and last. Its own equals and hashCode: a record's are
@@ -76,14 +77,14 @@ final class ProcLocks {
             return;
         }
         synchronized (ProcLocks.class) {
-            if (ahead == null) {
-                LookAhead look = new LookAhead();
+            if (last == null && ahead == null) {
                 try {
+                    LookAhead look = new LookAhead();
                     look.start();
                     ahead = look;
                 }
                 catch (RuntimeException | OutOfMemoryError e) {
-                    // No thread to spare: the first reservation looks itself.
+                    // No thread to spare, or not allowed: the first reservation looks itself.
                 }
             }
         }
@@ -94,13 +95,14 @@ final class ProcLocks {
      * lock file that was at its path before it ({@link Snapshot#isAfter}), however long ago it
      * was taken; /proc/locks is the machine's, so one look serves every lock directory.
      */
-    static Snapshot latest() {
+    static Snapshot latest() throws IOException {
         Snapshot seen = last;
         if (seen != null) {
             return seen;
         }
         LookAhead look = ahead;
         seen = look == null ? null : look.await();
+        ahead = null; // the ended thread would keep its creator's class loaders reachable
         if (seen == null) {
             return fresh();
         }
@@ -108,25 +110,36 @@ final class ProcLocks {
         return seen;
     }
 
-    /** A new look, kept as the last. */
-    static Snapshot fresh() {
+    /**
+     * A new look, kept as the last.
+     *
+     * @throws IOException if {@code /proc/locks} could not be read: a failed look tells nothing,
+     *         so it is never kept
+     */
+    static Snapshot fresh() throws IOException {
         Snapshot seen = snapshot();
         last = seen;
         return seen;
     }
 
-    /** A daemon thread that takes one look and ends. */
+    /** A daemon thread that takes one look and ends; {@code null} if it failed. */
     private static final class LookAhead extends Thread {
         private Snapshot seen;
 
         LookAhead() {
             super("localport: first look at /proc/locks");
             setDaemon(true);
+            setContextClassLoader(null);
         }
 
         @Override
         public void run() {
-            seen = snapshot();
+            try {
+                seen = snapshot();
+            }
+            catch (IOException | RuntimeException e) {
+                // The reservation that needs a look takes one itself, and reports why it failed.
+            }
         }
 
         /** The look, once the thread has ended (an interrupt meanwhile is kept for the caller). */
@@ -147,10 +160,10 @@ final class ProcLocks {
         }
     }
 
-    private static Snapshot snapshot() {
+    private static Snapshot snapshot() throws IOException {
         long now = System.currentTimeMillis();
         Map<Range, List<Lock>> byRange = new HashMap<>();
-        for (Lock lock : all()) {
+        for (Lock lock : parse(ProcFile.read(LOCKS))) {
             List<Lock> ofRange = byRange.get(lock.range());
             if (ofRange == null) {
                 byRange.put(lock.range(), ofRange = new ArrayList<>(1));
@@ -168,22 +181,38 @@ final class ProcLocks {
         return all().stream().filter(lock -> lock.range().equals(range)).toList();
     }
 
-    /** Every granted POSIX lock with a bounded range; empty where there is no {@code /proc/locks}. */
+    /**
+     * Every granted POSIX lock with a bounded range, for listings and messages; empty where there
+     * is no {@code /proc/locks} or it cannot be read.
+     */
     static List<Lock> all() {
-        List<Lock> locks = new ArrayList<>();
+        if (!AVAILABLE) {
+            return List.of();
+        }
         try {
-            for (String line : ProcFile.read(LOCKS).split("\n")) {
-                // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000"; waiters read "1: -> POSIX ..."
-                String[] fields = ProcFile.fields(line);
-                if (fields.length >= 8 && fields[1].equals("POSIX") && !fields[7].equals("EOF")) {
+            return parse(ProcFile.read(LOCKS));
+        }
+        catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The granted POSIX locks with a bounded range in the text of {@code /proc/locks}; a line that does not parse is passed over. */
+    static List<Lock> parse(String text) {
+        List<Lock> locks = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000"; waiters read "1: -> POSIX ..."
+            String[] fields = ProcFile.fields(line);
+            if (fields.length >= 8 && fields[1].equals("POSIX") && !fields[7].equals("EOF")) {
+                try {
                     String file = fields[5];
                     locks.add(new Lock(Long.parseLong(fields[4]), file.substring(file.lastIndexOf(':') + 1),
                             new Range(Long.parseLong(fields[6]), Long.parseLong(fields[7]))));
                 }
+                catch (NumberFormatException e) {
+                    // Not a lock line as this kernel is known to write them: the others still count.
+                }
             }
-        }
-        catch (IOException | RuntimeException e) {
-            // Not Linux, or not readable: nothing to tell.
         }
         return locks;
     }

@@ -88,9 +88,10 @@ class HostileMachineTests {
     }
 
     /**
-     * A file that looks older than a JVM's first look at /proc/locks (which that JVM takes in
-     * the background when it first uses the registry): the look shows the holder's lock on
-     * another file, so it is looked at again rather than trusted.
+     * A lock file replaced by one with an old modification time. This JVM looked at /proc/locks
+     * before the holder locked the port, so that look shows no holder; it must not answer for
+     * the new file, whose ctime is newer. A fresh JVM's first look shows the holder's lock on
+     * another file, and must refuse too.
      */
     @Test
     void keepsAPortHeldWhenItsLockFileIsReplacedByAFileThatLooksOld() throws Exception {
@@ -102,6 +103,30 @@ class HostileMachineTests {
 
             assertThat(anotherJvmReserving(port)).as("a fresh JVM").contains("Port " + port + " (TCP) is not free");
             assertThatThrownBy(() -> reserve(port, port)).as("this JVM").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("held by pid " + holder.process().pid());
+        }
+    }
+
+    /**
+     * A whole directory of lock files made before this JVM's last look at /proc/locks, moved to
+     * the lock directory's path while a port is held: the files keep their old ctimes, so only
+     * the directory's, renewed by the move, tells that the look does not answer for them.
+     */
+    @Test
+    void keepsAPortHeldWhenTheLockDirectoryIsSwappedForOneWithOldLockFiles() throws Exception {
+        assumeTrue(ProcLocks.AVAILABLE, "only /proc/locks shows locks on files no longer at their path");
+        Path spare = Files.createDirectory(temp.resolve("spare"));
+        Path oldFile = Files.createFile(spare.resolve(port + ".lock"));
+        Instant made = ((FileTime) Files.getAttribute(oldFile, "unix:ctime")).toInstant();
+        assertThat(Poll.until(() -> Instant.now().isAfter(made.plusMillis(2500)), Duration.ofSeconds(10)))
+                .as("older than a look's margin").isTrue();
+        ProcLocks.fresh(); // this JVM's last look, before the holder locks
+
+        try (ChildJvm holder = holding(port)) {
+            Files.move(locks, temp.resolve("aside"));
+            Files.move(spare, locks);
+
+            assertThatThrownBy(() -> reserve(port, port)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("held by pid " + holder.process().pid());
         }
     }

@@ -1,0 +1,23 @@
+package io.github.localport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Reading the kernel's table of file locks, in the format Linux writes it. */
+class ProcLocksTests {
+
+    @Test
+    void takesGrantedPosixLocksAndPassesOverALineThatDoesNotParse() {
+        String text = "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000\n"
+                + "2: POSIX  ADVISORY  WRITE 4243 fe:00:2155604 not-a-number 1234562001\n"
+                + "3: FLOCK  ADVISORY  WRITE 77 fe:00:9 0 EOF\n"
+                + "4: POSIX  ADVISORY  WRITE 78 fe:00:10 0 EOF\n"
+                + "5: -> POSIX  ADVISORY  WRITE 4244 fe:00:2155603 62000 1234562000\n"
+                + "6: POSIX  ADVISORY  READ 4245 fe:00:7 62001 1234562001\n";
+
+        assertThat(ProcLocks.parse(text)).as("the lines after the one that does not parse count too").containsExactly(
+                new ProcLocks.Lock(4242, "2155603", new ProcLocks.Range(62000, 1234562000)),
+                new ProcLocks.Lock(4245, "7", new ProcLocks.Range(62001, 1234562001)));
+    }
+}
