@@ -40,8 +40,9 @@ public final class PortRegistry {
     /**
      * Gets ready for a first reservation that is about to come: starts in the background the
      * slowest step of a JVM's first reservation, the first look at Linux's {@code /proc/locks},
-     * so that the reservation does not wait for all of it. Adapters call it as soon as they know
-     * a port will be asked for; the first use of the registry starts it anyway.
+     * so that the reservation does not wait for all of it. An adapter calls it as soon as it
+     * knows a port will be asked for (the JUnit extension, when JUnit creates it); the first use
+     * of the registry starts it anyway.
      */
     public static void prepare() {
         ProcLocks.lookAhead();

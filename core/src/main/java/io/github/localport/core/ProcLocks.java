@@ -41,14 +41,28 @@ final class ProcLocks {
     record Lock(long pid, String inode, Range range) {
     }
 
-    /** Every lock {@code /proc/locks} showed at one moment, by the range it covers, and when that was. */
-    record Snapshot(long takenMillis, Map<Range, List<Lock>> byRange) {
+    /**
+     * Every lock {@code /proc/locks} showed at one moment, by the range it covers, and when that
+     * was, by the wall clock (to compare with file times) and by {@link System#nanoTime()}.
+     */
+    record Snapshot(long takenMillis, long takenNanos, Map<Range, List<Lock>> byRange) {
 
         /** Clock ticks of file times are coarse: a file this much older than the look was there for it. */
         private static final long MARGIN_MILLIS = 2000;
 
         boolean isAfter(FileTime time) {
             return time.toMillis() < takenMillis - MARGIN_MILLIS;
+        }
+
+        /**
+         * Whether the wall clock has moved with the monotonic one since the look: after a step
+         * back (an NTP step, {@code date -s}, a resumed VM), files renamed since would look older
+         * than the look.
+         */
+        boolean clockAgrees() {
+            long wall = System.currentTimeMillis() - takenMillis;
+            long monotonic = (System.nanoTime() - takenNanos) / 1_000_000;
+            return Math.abs(wall - monotonic) < MARGIN_MILLIS;
         }
 
         /** Whether a lock of the range is held on a file other than the inode; any file, for {@code null}. */
@@ -98,12 +112,12 @@ final class ProcLocks {
     static Snapshot latest() throws IOException {
         Snapshot seen = last;
         if (seen != null) {
-            return seen;
+            return seen.clockAgrees() ? seen : fresh();
         }
         LookAhead look = ahead;
         seen = look == null ? null : look.await();
         ahead = null; // the ended thread would keep its creator's class loaders reachable
-        if (seen == null) {
+        if (seen == null || !seen.clockAgrees()) {
             return fresh();
         }
         last = seen;
@@ -162,6 +176,7 @@ final class ProcLocks {
 
     private static Snapshot snapshot() throws IOException {
         long now = System.currentTimeMillis();
+        long nanos = System.nanoTime();
         Map<Range, List<Lock>> byRange = new HashMap<>();
         for (Lock lock : parse(ProcFile.read(LOCKS))) {
             List<Lock> ofRange = byRange.get(lock.range());
@@ -170,7 +185,7 @@ final class ProcLocks {
             }
             ofRange.add(lock);
         }
-        return new Snapshot(now, byRange);
+        return new Snapshot(now, nanos, byRange);
     }
 
     private ProcLocks() {

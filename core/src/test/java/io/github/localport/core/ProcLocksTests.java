@@ -2,6 +2,8 @@ package io.github.localport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 /** Reading the kernel's table of file locks, in the format Linux writes it. */
@@ -19,5 +21,17 @@ class ProcLocksTests {
         assertThat(ProcLocks.parse(text)).as("the lines after the one that does not parse count too").containsExactly(
                 new ProcLocks.Lock(4242, "2155603", new ProcLocks.Range(62000, 1234562000)),
                 new ProcLocks.Lock(4245, "7", new ProcLocks.Range(62001, 1234562001)));
+    }
+
+    @Test
+    void aLookIsNotTrustedOnceTheWallClockHasSteppedAwayFromTheMonotonicOne() {
+        long millis = System.currentTimeMillis();
+        long nanos = System.nanoTime();
+        ProcLocks.Snapshot now = new ProcLocks.Snapshot(millis, nanos, Map.of());
+        // As if the look had been taken with the wall clock an hour ahead, and it was set back since.
+        ProcLocks.Snapshot beforeAStepBack = new ProcLocks.Snapshot(millis + 3_600_000, nanos, Map.of());
+
+        assertThat(now.clockAgrees()).isTrue();
+        assertThat(beforeAStepBack.clockAgrees()).isFalse();
     }
 }
