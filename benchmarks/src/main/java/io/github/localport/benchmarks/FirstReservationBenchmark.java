@@ -56,7 +56,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * must report its test passed. A fresh JVM's first launch costs most of a second and varies by
  * hundreds of milliseconds with the machine's load, so the difference comes with a 95% bootstrap
  * interval, and once more for launches after one launch of another class (JUnit's own first-time
- * work done), which vary less. The default run (20 forks of 8 kinds) takes about 2 minutes on 2
+ * work done), which vary less. The default run (20 forks of 9 kinds) takes about 1 minute on 2
  * cores.
  *
  * <p>One child alone, for a profile: {@code java [-verbose:class | -XX:StartFlightRecording=...]
@@ -79,6 +79,8 @@ public final class FirstReservationBenchmark {
         RESERVE("first ReservedPort.reserve() + close()", false, false),
         RESERVE_NEW_DIRECTORY("the same, new lock directory", true, false),
         SERVER_SOCKET("first new ServerSocket(0) open + close", false, false),
+        /** The floor of the first reservation: the JDK calls it needs ({@link JdkCalls}), alone. */
+        JDK_CALLS("the JDK calls of a reservation, alone", false, false),
         /** Part of the first reservation on Linux: the look for holders of deleted lock files. */
         PROC_LOCKS("first read of /proc/locks", false, false),
         NO_PARAMETER_TEST("launcher.execute: one test, no parameter", false, false),
@@ -151,8 +153,9 @@ public final class FirstReservationBenchmark {
             System.out.printf(format, kind.label, millis(median(nanos)), millis(Arrays.stream(nanos).min().orElseThrow()),
                     millis(Arrays.stream(nanos).max().orElseThrow()), millis(median(wholeJvm.get(kind))));
         }
-        System.out.printf(Locale.ROOT, "%nfirst new ServerSocket(0) open + close: %s ms; first ReservedPort.reserve() +"
-                + " close() with a new lock directory: %s ms.%n", millis(median(first.get(Kind.SERVER_SOCKET))),
+        System.out.printf(Locale.ROOT, "%nfirst new ServerSocket(0) open + close: %s ms; the JDK calls of a reservation,"
+                + " alone: %s ms; first ReservedPort.reserve() + close() with a new lock directory: %s ms.%n",
+                millis(median(first.get(Kind.SERVER_SOCKET))), millis(median(first.get(Kind.JDK_CALLS))),
                 millis(median(first.get(Kind.RESERVE_NEW_DIRECTORY))));
         double[] afterWarmUp = differenceOfMedians(first.get(Kind.LOCAL_PORT_TEST_AFTER_WARM_UP),
                 first.get(Kind.NO_PARAMETER_TEST_AFTER_WARM_UP));
@@ -274,6 +277,7 @@ public final class FirstReservationBenchmark {
             long nanos = switch (kind) {
                 case RESERVE, RESERVE_NEW_DIRECTORY -> firstReservation();
                 case SERVER_SOCKET -> firstServerSocket();
+                case JDK_CALLS -> firstJdkCalls();
                 case PROC_LOCKS -> firstProcLocksRead();
                 case NO_PARAMETER_TEST, NO_PARAMETER_TEST_AFTER_WARM_UP -> firstLaunch("NoParameterTestCase", kind);
                 case LOCAL_PORT_TEST, LOCAL_PORT_TEST_AFTER_WARM_UP -> firstLaunch("LocalPortTestCase", kind);
@@ -288,6 +292,15 @@ public final class FirstReservationBenchmark {
                     throw new IllegalStateException("Got port " + port.number());
                 }
             }
+            return System.nanoTime() - start;
+        }
+
+        /** Hand-out and give-back of one port of localport's default range in the lock directory, by the JDK alone. */
+        private static long firstJdkCalls() throws IOException {
+            Path lockDirectory = Path.of(System.getProperty("localport.lock.dir"));
+            int[] range = Machine.localportDefaultRange();
+            long start = System.nanoTime();
+            JdkCalls.handOut(lockDirectory, range[0], range[1]).close();
             return System.nanoTime() - start;
         }
 

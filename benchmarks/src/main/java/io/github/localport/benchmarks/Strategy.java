@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.localport.ReservedPort;
@@ -59,7 +61,44 @@ public enum Strategy {
             }
             throw new IllegalStateException("no free port in 49152-65535 after 1000 attempts");
         }
+    },
+
+    /**
+     * Not an alternative: the JDK calls localport's guarantee needs, and nothing else
+     * ({@link JdkCalls}), on localport's default range in the benchmarks' own lock directory.
+     * Only with {@code --strategies floor}.
+     */
+    FLOOR("floor", "the JDK calls localport needs, alone") {
+        @Override
+        public Allocation allocate() {
+            try {
+                JdkCalls.Held held = JdkCalls.handOut(FloorDirectory.PATH, FloorDirectory.RANGE[0],
+                        FloorDirectory.RANGE[1]);
+                return new Allocation(held.port(), () -> {
+                    try {
+                        held.close();
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     };
+
+    /** The lock directory and range of {@link #FLOOR}, prepared on first use. */
+    private static final class FloorDirectory {
+        static final Path PATH = BenchmarkLockDirectory.useForThisJvm();
+        static final int[] RANGE = Machine.localportDefaultRange();
+    }
+
+    /** The strategies a run compares when it is not told which: the floor only when asked for. */
+    static List<Strategy> alternatives() {
+        return List.of(LOCALPORT, SERVER_SOCKET_0, SPRING, RANDOM);
+    }
 
     private static final Runnable NOTHING = () -> {
     };
@@ -92,7 +131,7 @@ public enum Strategy {
             }
         }
         throw new IllegalArgumentException("Unknown strategy '" + id + "': expected one of localport, serversocket0,"
-                + " spring, random");
+                + " spring, random, floor");
     }
 
     /** Binds a server on 127.0.0.1 at the port as a service would (SO_REUSEADDR, as Java, Netty and Tomcat set). */
