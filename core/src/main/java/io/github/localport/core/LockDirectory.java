@@ -186,7 +186,7 @@ final class LockDirectory {
             if (channel == null) {
                 return null;
             }
-            PortLock lock = lock(port, file, channel, before.fileKey(), false);
+            PortLock lock = lock(port, file, channel, before.fileKey());
             return lock == WRONG_FILE ? null : lock;
         }
     }
@@ -199,7 +199,7 @@ final class LockDirectory {
     private PortLock lockKnown(int port, PortFile file, Object known) throws IOException {
         try {
             FileChannel channel = channel(file.path, known);
-            return channel == null ? WRONG_FILE : lock(port, file, channel, known, true);
+            return channel == null ? WRONG_FILE : lock(port, file, channel, known);
         }
         catch (ClosedByInterruptException e) {
             throw e;
@@ -234,8 +234,7 @@ final class LockDirectory {
      * this key and no holder of the port's lock on another file is alive; {@code null} if
      * someone holds it; {@link #WRONG_FILE} if the file locked is not the one expected.
      */
-    private PortLock lock(int port, PortFile file, FileChannel channel, Object fileKey, boolean lockedBefore)
-            throws IOException {
+    private PortLock lock(int port, PortFile file, FileChannel channel, Object fileKey) throws IOException {
         FileLock lock;
         try {
             ProcLocks.Range range = range(port);
@@ -261,7 +260,7 @@ final class LockDirectory {
                 release(taken);
                 return WRONG_FILE;
             }
-            if (staleHolderExists(port, after, lockedBefore)) {
+            if (staleHolderExists(port, after)) {
                 release(taken);
                 return null;
             }
@@ -296,18 +295,19 @@ final class LockDirectory {
      * see {@link ProcLocks#lookAhead}), and taken again for a file whose status changed since, or
      * to confirm that a holder it showed is still there. A file's status change time (ctime) is
      * set when it is created, renamed or linked to its path, and setting its times does not set
-     * it back; for a file this copy has not locked before, the directory's counts too, so that a
-     * whole directory of old lock files moved to the lock directory's path is looked at again.
+     * it back. The lock directory's counts too, so that a whole directory of old lock files moved
+     * to its path (a new one, or the one a JVM locked files in before, moved away and back) is
+     * looked at again; so does any lock file created in it since.
      *
      * @param ours the file's {@code ctime} and {@code ino}, read after the lock
      * @throws IOException if {@code /proc/locks} could not be read
      */
-    private boolean staleHolderExists(int port, Map<String, Object> ours, boolean lockedBefore) throws IOException {
+    private boolean staleHolderExists(int port, Map<String, Object> ours) throws IOException {
         if (!ProcLocks.AVAILABLE) {
             return false;
         }
         ProcLocks.Snapshot seen = ProcLocks.latest();
-        if (!seen.isAfter((FileTime) ours.get("ctime")) || !lockedBefore && !seen.isAfter(directoryChanged())) {
+        if (!seen.isAfter((FileTime) ours.get("ctime")) || !seen.isAfter(directoryChanged())) {
             seen = ProcLocks.fresh();
         }
         if (!seen.holdsOtherThan(range(port), null)) {
