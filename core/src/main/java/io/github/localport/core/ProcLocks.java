@@ -116,11 +116,13 @@ final class ProcLocks {
         }
         LookAhead look = ahead;
         seen = look == null ? null : look.await();
-        ahead = null; // the ended thread would keep its creator's class loaders reachable
-        if (seen == null || !seen.clockAgrees()) {
-            return fresh();
+        if (seen != null && seen.clockAgrees()) {
+            last = seen;
         }
-        last = seen;
+        else {
+            seen = fresh();
+        }
+        ahead = null; // only once there is a last look: the ended thread would keep class loaders reachable
         return seen;
     }
 
@@ -136,7 +138,7 @@ final class ProcLocks {
         return seen;
     }
 
-    /** A daemon thread that takes one look and ends; {@code null} if it failed. */
+    /** A daemon thread that takes one look and ends; the look is {@code null} if it failed. */
     private static final class LookAhead extends Thread {
         private Snapshot seen;
 
