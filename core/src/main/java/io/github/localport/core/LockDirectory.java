@@ -295,9 +295,11 @@ final class LockDirectory {
      * see {@link ProcLocks#lookAhead}), and taken again for a file whose status changed since, or
      * to confirm that a holder it showed is still there. A file's status change time (ctime) is
      * set when it is created, renamed or linked to its path, and setting its times does not set
-     * it back. The lock directory's counts too, so that a whole directory of old lock files moved
-     * to its path (a new one, or the one a JVM locked files in before, moved away and back) is
-     * looked at again; so does any lock file created in it since.
+     * it back. Moving a whole directory does not change its files' ctimes, so a lock directory
+     * replaced by a directory of older lock files while a port is held is not noticed (the
+     * README says so): the directory's own ctime would tell, but it also changes whenever a lock
+     * file is created in it, and a look at /proc/locks on every reservation after each of those
+     * costs a machine with a new lock directory milliseconds per reservation.
      *
      * @param ours the file's {@code ctime} and {@code ino}, read after the lock
      * @throws IOException if {@code /proc/locks} could not be read
@@ -307,7 +309,7 @@ final class LockDirectory {
             return false;
         }
         ProcLocks.Snapshot seen = ProcLocks.latest();
-        if (!seen.isAfter((FileTime) ours.get("ctime")) || !seen.isAfter(directoryChanged())) {
+        if (!seen.isAfter((FileTime) ours.get("ctime"))) {
             seen = ProcLocks.fresh();
         }
         if (!seen.holdsOtherThan(range(port), null)) {
@@ -318,16 +320,6 @@ final class LockDirectory {
             return false; // only locks of this file: ours, or of a holder before us
         }
         return ProcLocks.fresh().holdsOtherThan(range(port), inode);
-    }
-
-    /** When the status of the directory the path names last changed; the far future if that cannot be told. */
-    private FileTime directoryChanged() {
-        try {
-            return (FileTime) Files.getAttribute(path, "unix:ctime");
-        }
-        catch (IOException e) {
-            return FileTime.fromMillis(Long.MAX_VALUE);
-        }
     }
 
     /** Creates a missing lock file readable and writable by every user; prepares the directory again if it was deleted. */

@@ -30,9 +30,9 @@
  * lock), and on Linux only if {@code /proc/locks} shows no lock of that range on another
  * file (a holder whose file was deleted keeps its port; the first look is taken in the background
  * when the registry is first used or an adapter calls {@code PortRegistry.prepare()}, the last
- * look is kept, and taken again when the lock file's ctime or the lock directory's is later:
- * created, renamed or linked there since, or in a directory moved there since; or when the wall
- * clock has stepped since; a look that fails fails the reservation and is not kept). The result
+ * look is kept, and taken again when the lock file's ctime is later (created, renamed or linked
+ * there since) or the wall clock has stepped since; a look that fails fails the reservation and
+ * is not kept). The result
  * is a {@link io.github.localport.core.Reservation}, which the adapter keeps for its scope (a
  * JUnit store, a cached Spring context, a build) and hands to its users in its own terms.</li>
  * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls

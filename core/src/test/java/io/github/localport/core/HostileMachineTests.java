@@ -108,55 +108,6 @@ class HostileMachineTests {
         }
     }
 
-    /**
-     * A whole directory of lock files made before this JVM's last look at /proc/locks, moved to
-     * the lock directory's path while a port is held: the files keep their old ctimes, so only
-     * the directory's, renewed by the move, tells that the look does not answer for them.
-     */
-    @Test
-    void keepsAPortHeldWhenTheLockDirectoryIsSwappedForOneWithOldLockFiles() throws Exception {
-        assumeTrue(ProcLocks.AVAILABLE, "only /proc/locks shows locks on files no longer at their path");
-        Path spare = Files.createDirectory(temp.resolve("spare"));
-        Path oldFile = Files.createFile(spare.resolve(port + ".lock"));
-        Instant made = ((FileTime) Files.getAttribute(oldFile, "unix:ctime")).toInstant();
-        assertThat(Poll.until(() -> Instant.now().isAfter(made.plusMillis(2500)), Duration.ofSeconds(10)))
-                .as("older than a look's margin").isTrue();
-        ProcLocks.fresh(); // this JVM's last look, before the holder locks
-
-        try (ChildJvm holder = holding(port)) {
-            Files.move(locks, temp.resolve("aside"));
-            Files.move(spare, locks);
-
-            assertThatThrownBy(() -> reserve(port, port)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("held by pid " + holder.process().pid());
-        }
-    }
-
-    /**
-     * The lock directory moved away, a holder locking the port in a new one meanwhile, and the
-     * old one moved back: this JVM locked the file at the port's path before, and its last look
-     * at /proc/locks is older than the holder's lock; only the directory's ctime, renewed by the
-     * move back, tells that the look does not answer for the file any more.
-     */
-    @Test
-    void keepsAPortHeldWhenTheLockDirectoryIsMovedAwayAndBack() throws Exception {
-        assumeTrue(ProcLocks.AVAILABLE, "only /proc/locks shows locks on files no longer at their path");
-        reserve(port, port).close(); // this JVM locked the file before: it opens it without looking first
-        Instant made = ((FileTime) Files.getAttribute(locks, "unix:ctime")).toInstant();
-        assertThat(Poll.until(() -> Instant.now().isAfter(made.plusMillis(2500)), Duration.ofSeconds(10)))
-                .as("older than a look's margin").isTrue();
-        ProcLocks.fresh(); // this JVM's last look, before the holder locks
-        Path aside = Files.move(locks, temp.resolve("aside"));
-
-        try (ChildJvm holder = holding(port)) { // in a new lock directory at the same path
-            Files.move(locks, temp.resolve("new"));
-            Files.move(aside, locks);
-
-            assertThatThrownBy(() -> reserve(port, port)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("held by pid " + holder.process().pid());
-        }
-    }
-
     @Test
     void keepsAPortHeldWhenTheWholeLockDirectoryIsDeletedAndPreparesItAgain() throws Exception {
         try (ChildJvm holder = holding(port)) {
