@@ -5,26 +5,30 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The JDK calls that localport's guarantee needs for one port, and nothing else: what a
- * reservation would cost if localport's own work were free (no in-JVM claim, settings, caller,
- * look at {@code /proc/locks}, messages or bookkeeping). Hand-out: open the port's existing lock
- * file without following links, lock it, look at its path, bind a probe socket to the port and
- * close it. Give back: bind a probe with SO_REUSEADDR and close it, look at the path, unlock and
- * close the file. The floor beside localport in {@link FirstReservationBenchmark} and
+ * reservation would cost if localport's own work were free (no settings, caller, look at
+ * {@code /proc/locks}, messages or bookkeeping). Hand-out: claim the port in this JVM (closing
+ * any channel of a file drops every lock the process holds on it, so two threads must never
+ * open one lock file at once), open the port's existing lock file without following links, lock
+ * it, look at its path, bind a probe socket to the port and close it. Give back: bind a probe
+ * with SO_REUSEADDR and close it, look at the path, unlock and close the file, drop the claim. The floor beside localport in {@link FirstReservationBenchmark} and
  * {@link ClashBenchmark} ({@code --strategies floor}); {@link CostBreakdownBenchmark} times the
  * same calls one by one.
  */
 final class JdkCalls {
+
+    private static final Set<Integer> CLAIMED = ConcurrentHashMap.newKeySet();
 
     private JdkCalls() {
     }
@@ -39,7 +43,12 @@ final class JdkCalls {
                 lock.release();
             }
             finally {
-                channel.close();
+                try {
+                    channel.close();
+                }
+                finally {
+                    CLAIMED.remove(port);
+                }
             }
         }
     }
@@ -59,11 +68,15 @@ final class JdkCalls {
 
     /** The port, or {@code null} if another holder has its lock file or something has it bound. */
     static Held handOut(Path lockDirectory, int port) throws IOException {
+        if (!CLAIMED.add(port)) {
+            return null;
+        }
         Path file = lockDirectory.resolve(port + ".lock");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel = null;
         try {
-            FileLock lock = tryLock(channel, port);
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            FileLock lock = channel.tryLock(port, 1, false);
             if (lock != null) {
                 Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (bind(port, false)) {
@@ -72,19 +85,21 @@ final class JdkCalls {
             }
         }
         catch (IOException | RuntimeException e) {
-            channel.close();
+            release(channel, port);
             throw e;
         }
-        channel.close();
+        release(channel, port);
         return null;
     }
 
-    private static FileLock tryLock(FileChannel channel, int port) throws IOException {
+    private static void release(FileChannel channel, int port) throws IOException {
         try {
-            return channel.tryLock(port, 1, false);
+            if (channel != null) {
+                channel.close();
+            }
         }
-        catch (OverlappingFileLockException heldByAnotherThread) {
-            return null;
+        finally {
+            CLAIMED.remove(port);
         }
     }
 
