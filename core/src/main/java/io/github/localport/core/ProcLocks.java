@@ -179,8 +179,17 @@ final class ProcLocks {
     private static Snapshot snapshot() throws IOException {
         long now = System.currentTimeMillis();
         long nanos = System.nanoTime();
+        String text;
+        try {
+            text = ProcFile.read(LOCKS);
+        }
+        catch (IOException e) {
+            throw new IOException("localport could not read " + LOCKS + " (" + e + "), which tells it which ports"
+                    + " holders of deleted lock files still hold; free file descriptors, or make " + LOCKS
+                    + " readable again", e);
+        }
         Map<Range, List<Lock>> byRange = new HashMap<>();
-        for (Lock lock : parse(ProcFile.read(LOCKS))) {
+        for (Lock lock : parse(text)) {
             List<Lock> ofRange = byRange.get(lock.range());
             if (ofRange == null) {
                 byRange.put(lock.range(), ofRange = new ArrayList<>(1));

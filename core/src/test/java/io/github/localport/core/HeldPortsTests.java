@@ -38,6 +38,10 @@ class HeldPortsTests {
         }
     }
 
+    /**
+     * Also from an interrupted thread: an interrupt closes a file channel at once, and /proc must
+     * be read in a way that it cannot cut short.
+     */
     @Test
     void aPortWhoseLockFileWasDeletedIsStillListed(@TempDir Path lockDirectory) throws Exception {
         assumeTrue(ProcLocks.AVAILABLE, "only /proc/locks shows locks on deleted files");
@@ -49,29 +53,16 @@ class HeldPortsTests {
             Files.delete(lockDirectory.resolve(port + ".lock"));
 
             assertThat(HeldPorts.of(port, lockDirectory)).map(HeldPorts.Held::pid).contains(child.process().pid());
-        }
-    }
 
-    /** An interrupt closes a file channel at once: /proc must be read in a way that it cannot cut short. */
-    @Test
-    void anInterruptedThreadStillSeesAPortWhoseLockFileWasDeleted(@TempDir Path lockDirectory) throws Exception {
-        assumeTrue(ProcLocks.AVAILABLE, "only /proc/locks shows locks on deleted files");
-        try (ChildJvm child = ChildJvm.start(List.of("-Dlocalport.lock.dir=" + lockDirectory), ReserveAndHold.class,
-                "1")) {
-            assertThat(child.readLine()).isEqualTo("STARTED");
-            child.send("go");
-            int port = Integer.parseInt(child.readUntil("READY").get(0));
-            Files.delete(lockDirectory.resolve(port + ".lock"));
-
-            Optional<HeldPorts.Held> held;
+            Optional<HeldPorts.Held> fromAnInterruptedThread;
             Thread.currentThread().interrupt();
             try {
-                held = HeldPorts.of(port, lockDirectory);
+                fromAnInterruptedThread = HeldPorts.of(port, lockDirectory);
             }
             finally {
                 assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
             }
-            assertThat(held).map(HeldPorts.Held::pid).contains(child.process().pid());
+            assertThat(fromAnInterruptedThread).map(HeldPorts.Held::pid).contains(child.process().pid());
         }
     }
 
