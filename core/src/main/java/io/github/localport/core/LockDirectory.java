@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -18,12 +19,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The directory of lock files shared by every JVM on the machine: one empty file per port,
@@ -54,7 +58,10 @@ import java.util.concurrent.ConcurrentMap;
  * every copy in the JVM shares (an interned string).</li>
  * </ul>
  * Lock files are never deleted or written: deleting a file another JVM has locked would let a
- * third JVM lock a new file of the same name.
+ * third JVM lock a new file of the same name. In a machine-wide directory (as /tmp/localport), a
+ * reservation that had to create its lock file has the range's other missing ones created in the
+ * background ({@link #createMissingLockFilesAhead}), so that a new machine pays for new lock
+ * files once rather than on each port's first reservation.
  */
 final class LockDirectory {
 
@@ -81,6 +88,12 @@ final class LockDirectory {
     /** The directory's real path, as every copy of localport and every JVM names it. */
     private volatile String realPath;
     private volatile boolean prepared;
+    /** Whether every user shares the directory, in a directory every user shares (as /tmp/localport in /tmp). */
+    private volatile boolean machineWide;
+    /** Whether a reservation created a lock file since {@link #createMissingLockFilesAhead} last asked. */
+    private volatile boolean createdLockFile;
+    /** The ranges (first and last port) whose missing lock files this copy has set out to create. */
+    private final Set<List<Integer>> rangesCreatedAhead = ConcurrentHashMap.newKeySet();
     /** Channels this copy could not lock because another copy in this JVM held the file; never closed while it may. */
     private final Map<List<Object>, FileChannel> keptOpen = new ConcurrentHashMap<>();
     /** The lock files of ports this copy has asked about: each file's path, monitor and the file last locked there. */
@@ -114,7 +127,11 @@ final class LockDirectory {
     private PortFile portFile(int port) {
         PortFile known = portFiles.get(port);
         return known != null ? known
-                : portFiles.computeIfAbsent(port, p -> new PortFile(path.resolve(p + ".lock"), realPath + "/" + p + ".lock"));
+                : portFiles.computeIfAbsent(port, p -> new PortFile(lockFile(path, p), realPath + "/" + p + ".lock"));
+    }
+
+    private static Path lockFile(Path directory, int port) {
+        return directory.resolve(port + ".lock");
     }
 
     /**
@@ -326,11 +343,9 @@ final class LockDirectory {
     private void createLockFile(Path file) throws IOException {
         for (int attempt = 0;; attempt++) {
             try {
-                FileChannel.open(file, CREATE_NEW).close();
-                shareWithAllUsers(file);
-                return;
-            }
-            catch (FileAlreadyExistsException createdMeanwhile) {
+                if (create(file)) {
+                    createdLockFile = true;
+                }
                 return;
             }
             catch (NoSuchFileException directoryDeleted) {
@@ -339,6 +354,92 @@ final class LockDirectory {
                 }
                 prepared = false;
                 prepare();
+            }
+        }
+    }
+
+    /** Creates the lock file, readable and writable by every user; {@code false} if it was there already. */
+    private static boolean create(Path file) throws IOException {
+        try {
+            FileChannel.open(file, CREATE_NEW).close();
+        }
+        catch (FileAlreadyExistsException createdMeanwhile) {
+            return false;
+        }
+        shareWithAllUsers(file);
+        return true;
+    }
+
+    /**
+     * After a reservation had to create its lock file, creates the range's other missing lock
+     * files in the background, then takes a look at {@code /proc/locks} late enough to answer for
+     * all of them ({@link ProcLocks.Snapshot#isAfter}). Without it, on a machine that never ran
+     * localport (a new CI runner), each reservation of a port not used before on the machine
+     * takes a look of its own before it hands the port out, and after a quiet spell a look waits
+     * milliseconds for the kernel. Only where looks are taken (Linux), in a machine-wide lock
+     * directory (shared and sticky, in a directory that is too, as {@code /tmp/localport}), for
+     * ranges of at most {@value #MAX_CREATED_AHEAD} ports, once per range: a private directory,
+     * such as a test's temporary one, is not filled behind its owner's back.
+     */
+    void createMissingLockFilesAhead(PortRange range) {
+        if (createdLockFile) {
+            createdLockFile = false;
+            if (machineWide && ProcLocks.AVAILABLE && range.size() <= MAX_CREATED_AHEAD
+                    && rangesCreatedAhead.add(List.of(range.first(), range.last()))) {
+                LockFilesAhead.start(path, range);
+            }
+        }
+    }
+
+    static final int MAX_CREATED_AHEAD = 16_384;
+
+    /** The thread that creates a range's missing lock files and then looks at /proc/locks; only a head start. */
+    private static final class LockFilesAhead extends Thread {
+        private final Path directory;
+        private final PortRange range;
+
+        private LockFilesAhead(Path directory, PortRange range) {
+            super("localport: lock files of " + range + " in " + directory);
+            this.directory = directory;
+            this.range = range;
+            setDaemon(true);
+            setContextClassLoader(null);
+        }
+
+        static void start(Path directory, PortRange range) {
+            try {
+                new LockFilesAhead(directory, range).start();
+            }
+            catch (RuntimeException | OutOfMemoryError e) {
+                // No thread to spare: each reservation creates its own lock file and looks, as before.
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                Set<Path> present = new HashSet<>();
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.lock")) {
+                    files.forEach(present::add);
+                }
+                for (int port = range.first(); port <= range.last() && !isInterrupted(); port++) {
+                    Path file = lockFile(directory, port);
+                    if (range.contains(port) && !present.contains(file)) {
+                        create(file);
+                    }
+                }
+                // Only a look taken a margin after a file's ctime answers for the file.
+                long lookAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ProcLocks.Snapshot.MARGIN_MILLIS + 100);
+                for (long left; (left = lookAt - System.nanoTime()) > 0 && !isInterrupted();) {
+                    LockSupport.parkNanos(left);
+                }
+                if (!isInterrupted()) {
+                    ProcLocks.fresh();
+                }
+            }
+            catch (IOException | RuntimeException e) {
+                // The directory was deleted, a file could not be created, or the look failed:
+                // reservations create and look for themselves, as without this thread.
             }
         }
     }
@@ -410,7 +511,7 @@ final class LockDirectory {
     private synchronized void prepare() {
         for (int attempt = 1; !prepared; attempt++) {
             try {
-                check();
+                machineWide = check();
                 realPath = realPath(path);
                 rangeEnd = (long) (realPath.hashCode() & 0x7fffffff) << 16;
                 prepared = true;
@@ -423,7 +524,8 @@ final class LockDirectory {
         }
     }
 
-    private void check() {
+    /** Checks the directory, creating it if it is missing; whether it is machine-wide ({@link #createMissingLockFilesAhead}). */
+    private boolean check() {
         if (Files.isSymbolicLink(path)) {
             throw unusable(path, "it is a symbolic link, and localport does not follow links in its lock directory");
         }
@@ -437,6 +539,7 @@ final class LockDirectory {
         if (!Files.isWritable(path)) {
             throw unusable(path, "this user may not create files in it");
         }
+        return isSharedAndSticky(path) && isSharedAndSticky(path.toAbsolutePath().getParent());
     }
 
     /** The directory's path with links in its parents resolved, so that every JVM names it alike. */
@@ -451,13 +554,7 @@ final class LockDirectory {
 
     /** A directory that every user may write to is only safe with the sticky bit, as /tmp has. */
     private static void checkMode(Path path) {
-        int mode;
-        try {
-            mode = ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
-        }
-        catch (IOException | RuntimeException e) {
-            return; // no POSIX modes here
-        }
+        int mode = mode(path);
         if ((mode & WRITABLE_BY_OTHERS) != 0 && (mode & STICKY) == 0) {
             throw new ConfigurationException(String.format("localport cannot use the lock directory %s: every user"
                     + " may write to it (mode %04o) but it lacks the sticky bit, so anyone could delete or plant other"
@@ -466,6 +563,21 @@ final class LockDirectory {
                     + " also keep tmp cleaners away). Or set configuration parameter '%s' to another directory"
                     + " that every build on this machine can write to.",
                     path, mode & 07777, path, path, path, Settings.LOCK_DIRECTORY));
+        }
+    }
+
+    /** Whether every user may create files in the directory and only their owners may delete them, as in /tmp. */
+    private static boolean isSharedAndSticky(Path directory) {
+        return directory != null && (mode(directory) & (WRITABLE_BY_OTHERS | STICKY)) == (WRITABLE_BY_OTHERS | STICKY);
+    }
+
+    /** The file's mode bits, a link not followed; 0 where there are none. */
+    private static int mode(Path path) {
+        try {
+            return ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+        }
+        catch (IOException | RuntimeException e) {
+            return 0; // no POSIX modes here
         }
     }
 

@@ -60,6 +60,7 @@ public final class PortRegistry {
         PortRange range = settings.range();
         logOnce(range, directory);
         Taken taken = new Search(range, request, directory).run();
+        directory.createMissingLockFilesAhead(range);
         if (LOGGER.isLoggable(Level.FINE)) {
             LOGGER.fine("Reserved port " + taken.port() + " (" + request.protocol() + ") for " + request.declaration()
                     + " in " + scope);

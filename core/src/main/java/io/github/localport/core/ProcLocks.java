@@ -48,7 +48,7 @@ final class ProcLocks {
     record Snapshot(long takenMillis, long takenNanos, Map<Range, List<Lock>> byRange) {
 
         /** Clock ticks of file times are coarse: a file this much older than the look was there for it. */
-        private static final long MARGIN_MILLIS = 2000;
+        static final long MARGIN_MILLIS = 2000;
 
         boolean isAfter(FileTime time) {
             return time.toMillis() < takenMillis - MARGIN_MILLIS;

@@ -32,7 +32,10 @@
  * when the registry is first used or an adapter calls {@code PortRegistry.prepare()}, the last
  * look is kept, and taken again when the lock file's ctime is later (created, renamed or linked
  * there since) or the wall clock has stepped since; a look that fails fails the reservation and
- * is not kept). The result
+ * is not kept). A reservation that had to create its lock file in a machine-wide directory (shared
+ * and sticky, in a directory that is too, as {@code /tmp/localport}) has the range's other missing
+ * lock files created by a background thread, which then takes one look late enough to answer for
+ * all of them: on a new machine, only the reservations of its first seconds look for themselves. The result
  * is a {@link io.github.localport.core.Reservation}, which the adapter keeps for its scope (a
  * JUnit store, a cached Spring context, a build) and hands to its users in its own terms.</li>
  * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls
