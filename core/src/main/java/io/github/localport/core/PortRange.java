@@ -22,9 +22,13 @@ public record PortRange(int first, int last, BitSet excluded, String origin) {
     static final int MIN_DEFAULT_SIZE = 1000;
 
     private static final String ASKED_FOR = "the port asked for";
-    private static final Pattern RANGE = Pattern.compile("(\\d{1,5})\\s*-\\s*(\\d{1,5})");
     private static final Path LINUX_EPHEMERAL = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final Path LINUX_RESERVED = Path.of("/proc/sys/net/ipv4/ip_local_reserved_ports");
+
+    /** Compiled when a range is set, not in every JVM that reserves a port: a fresh JVM's first pattern costs milliseconds. */
+    private static final class Syntax {
+        static final Pattern RANGE = Pattern.compile("(\\d{1,5})\\s*-\\s*(\\d{1,5})");
+    }
 
     /** What the operating system tells, read once: it does not change while tests run. */
     private static final class OperatingSystem {
@@ -47,7 +51,7 @@ public record PortRange(int first, int last, BitSet excluded, String origin) {
     }
 
     static PortRange parse(String value) {
-        Matcher matcher = RANGE.matcher(value);
+        Matcher matcher = Syntax.RANGE.matcher(value);
         if (matcher.matches()) {
             int first = Integer.parseInt(matcher.group(1));
             int last = Integer.parseInt(matcher.group(2));

@@ -51,7 +51,10 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_FIXED_WAIT = Duration.ofMinutes(1);
     private static final Duration MAX_DURATION = Duration.ofMinutes(10);
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");
+    /** Compiled when a duration is set, not in every JVM that reserves a port: a fresh JVM's first pattern costs milliseconds. */
+    private static final class Syntax {
+        static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");
+    }
 
     public enum LeakPolicy {
         FAIL, WARN, OFF
@@ -198,7 +201,7 @@ public record Settings(PortRange range, Path lockDirectory, LeakPolicy leakPolic
     }
 
     private static Duration parseDuration(String value) {
-        Matcher simple = SIMPLE_DURATION.matcher(value);
+        Matcher simple = Syntax.SIMPLE_DURATION.matcher(value);
         if (simple.matches()) {
             long amount = Long.parseLong(simple.group(1));
             return simple.group(2).equals("ms") ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
