@@ -111,19 +111,16 @@ final class ProcLocks {
      */
     static Snapshot latest() throws IOException {
         Snapshot seen = last;
-        if (seen != null) {
-            return seen.clockAgrees() ? seen : fresh();
+        if (seen == null) {
+            LookAhead look = ahead;
+            Snapshot lookedAhead = look == null ? null : look.await();
+            seen = last; // one taken meanwhile, by a reservation or the thread that creates lock files, is newer
+            if (seen == null && lookedAhead != null) {
+                last = seen = lookedAhead;
+            }
+            ahead = null; // the ended thread would keep class loaders reachable
         }
-        LookAhead look = ahead;
-        seen = look == null ? null : look.await();
-        if (seen != null && seen.clockAgrees()) {
-            last = seen;
-        }
-        else {
-            seen = fresh();
-        }
-        ahead = null; // only once there is a last look: the ended thread would keep class loaders reachable
-        return seen;
+        return seen != null && seen.clockAgrees() ? seen : fresh();
     }
 
     /**
@@ -135,6 +132,7 @@ final class ProcLocks {
     static Snapshot fresh() throws IOException {
         Snapshot seen = snapshot();
         last = seen;
+        ahead = null; // a look-ahead still under way is not needed any more
         return seen;
     }
 
