@@ -31,11 +31,11 @@ import io.github.localport.ReservedPort;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.localport.benchmarks.NewMachineBenchmark [reservations] [gap-ms]
- *   reservations  per lock directory, 10-1000   (default 100)
+ *   reservations  per lock directory, 10-1000   (default 300)
  *   gap-ms        between reservations, 0-1000  (default 100)
  * </pre>
  *
- * The default run takes about 25 seconds.
+ * The default run takes about 70 seconds.
  */
 public final class NewMachineBenchmark {
 
@@ -49,7 +49,7 @@ public final class NewMachineBenchmark {
             child(Integer.parseInt(args[1]), Long.parseLong(args[2]));
             return;
         }
-        int reservations = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int reservations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         long gapMillis = args.length > 1 ? Long.parseLong(args[1]) : 100;
         if (reservations < 10 || reservations > 1000 || gapMillis < 0 || gapMillis > 1000 || args.length > 2) {
             System.err.println("NewMachineBenchmark: arguments [reservations 10-1000] [gap-ms 0-1000]");
@@ -62,21 +62,21 @@ public final class NewMachineBenchmark {
         try {
             Path shared = Files.createDirectory(scratch.resolve("tmp"));
             Files.setAttribute(shared, "unix:mode", 01777);
-            String format = "%-52s %9s %9s %9s %16s %9s%n";
-            System.out.printf(format, "ms per reserve() + close()", "median", "90th", "max", "2nd half median",
+            String format = "%-52s %9s %9s %9s %18s %9s%n";
+            System.out.printf(format, "ms per reserve() + close()", "median", "90th", "max", "last third median",
                     "files");
             for (Path parent : List.of(shared, scratch)) {
                 Path locks = parent.resolve("localport");
                 long[] nanos = run(locks, reservations, gapMillis);
                 long[] sorted = nanos.clone();
                 Arrays.sort(sorted);
-                long[] secondHalf = Arrays.copyOfRange(nanos, nanos.length / 2, nanos.length);
-                Arrays.sort(secondHalf);
+                long[] lastThird = Arrays.copyOfRange(nanos, nanos.length * 2 / 3, nanos.length);
+                Arrays.sort(lastThird);
                 try (var files = Files.list(locks)) {
                     System.out.printf(format, (parent == shared ? "machine-wide (in a directory as /tmp): "
                             : "private (in a directory of this user's): ") + locks.getFileName(),
                             millis(sorted[sorted.length / 2]), millis(sorted[sorted.length * 9 / 10]),
-                            millis(sorted[sorted.length - 1]), millis(secondHalf[secondHalf.length / 2]),
+                            millis(sorted[sorted.length - 1]), millis(lastThird[lastThird.length / 2]),
                             files.count());
                 }
             }
@@ -84,7 +84,7 @@ public final class NewMachineBenchmark {
         finally {
             SoakPhase.deleteTree(scratch);
         }
-        System.out.println("2nd half: the reservations after the first half of the run. files: lock files in the"
+        System.out.println("last third: the reservations of the last third of the run. files: lock files in the"
                 + " directory at the end (the range has " + (Machine.localportDefaultRange()[1]
                         - Machine.localportDefaultRange()[0] + 1) + " ports).");
     }
