@@ -50,7 +50,8 @@ import java.util.concurrent.locks.LockSupport;
  * its port.</li>
  * <li><b>The directory is checked</b> when it is prepared, and prepared again when it was deleted:
  * a directory every user may write to must have the sticky bit, or anyone could delete others'
- * lock files.</li>
+ * lock files. New lock files are shared with all users only in a directory of root's or this
+ * user's, whose entries nobody else can swap for links before the mode is set.</li>
  * <li><b>Two copies of localport in one JVM</b> (two class loaders) see each other's locks as
  * {@link OverlappingFileLockException}s. Closing a channel drops every POSIX lock the process
  * holds on the file, so such a channel is kept, one per file, and used again rather than closed
@@ -90,6 +91,11 @@ final class LockDirectory {
     private volatile boolean prepared;
     /** Whether every user shares the directory, in a directory every user shares (as /tmp/localport in /tmp). */
     private volatile boolean machineWide;
+    /**
+     * Whether the directory belongs to root or to this user, so that nobody else can rename its
+     * entries: only then are new lock files shared with all users ({@link #shareWithAllUsers}).
+     */
+    private volatile boolean ownedByRootOrThisUser;
     /** Whether a reservation created a lock file since {@link #createMissingLockFilesAhead} last asked. */
     private volatile boolean createdLockFile;
     /** The ranges (first and last port) whose missing lock files this copy has set out to create. */
@@ -127,7 +133,16 @@ final class LockDirectory {
     private PortFile portFile(int port) {
         PortFile known = portFiles.get(port);
         return known != null ? known
-                : portFiles.computeIfAbsent(port, p -> new PortFile(lockFile(path, p), realPath + "/" + p + ".lock"));
+                : portFiles.computeIfAbsent(port, p -> new PortFile(lockFile(path, p), monitor(realPath, p)));
+    }
+
+    /**
+     * The monitor that every copy of localport in the JVM takes to open, lock or close the port's
+     * lock file, whichever class loader loaded it and however it spells the directory: an interned
+     * string of the real path, and interned strings are one object per JVM.
+     */
+    static Object monitor(String realPath, int port) {
+        return ("io.github.localport lock file " + realPath + "/" + port + ".lock").intern();
     }
 
     private static Path lockFile(Path directory, int port) {
@@ -140,11 +155,7 @@ final class LockDirectory {
      */
     private static final class PortFile {
         final Path path;
-        /**
-         * The monitor that every copy of localport in the JVM takes for this file, whichever class
-         * loader loaded it and however it spells the directory: an interned string of the real
-         * path, and interned strings are one object per JVM.
-         */
+        /** See {@link LockDirectory#monitor}. */
         final Object monitor;
         /**
          * The regular file this copy of localport last locked at the path
@@ -154,9 +165,9 @@ final class LockDirectory {
          */
         volatile Object lastLocked;
 
-        PortFile(Path path, String realPath) {
+        PortFile(Path path, Object monitor) {
             this.path = path;
-            this.monitor = ("io.github.localport lock file " + realPath).intern();
+            this.monitor = monitor;
         }
     }
 
@@ -343,7 +354,7 @@ final class LockDirectory {
     private void createLockFile(Path file) throws IOException {
         for (int attempt = 0;; attempt++) {
             try {
-                if (create(file)) {
+                if (create(file, ownedByRootOrThisUser)) {
                     createdLockFile = true;
                 }
                 return;
@@ -358,15 +369,21 @@ final class LockDirectory {
         }
     }
 
-    /** Creates the lock file, readable and writable by every user; {@code false} if it was there already. */
-    private static boolean create(Path file) throws IOException {
+    /**
+     * Creates the lock file, with {@code shared} readable and writable by every user; {@code false}
+     * if it was there already. Call it holding the file's {@link #monitor}: closing the new file
+     * drops any lock this process holds on it.
+     */
+    private static boolean create(Path file, boolean shared) throws IOException {
         try {
             FileChannel.open(file, CREATE_NEW).close();
         }
         catch (FileAlreadyExistsException createdMeanwhile) {
             return false;
         }
-        shareWithAllUsers(file);
+        if (shared) {
+            shareWithAllUsers(file);
+        }
         return true;
     }
 
@@ -377,16 +394,18 @@ final class LockDirectory {
      * localport (a new CI runner), each reservation of a port not used before on the machine
      * takes a look of its own before it hands the port out, and after a quiet spell a look waits
      * milliseconds for the kernel. Only where looks are taken (Linux), in a machine-wide lock
-     * directory (shared and sticky, in a directory that is too, as {@code /tmp/localport}), for
-     * ranges of at most {@value #MAX_CREATED_AHEAD} ports, once per range: a private directory,
-     * such as a test's temporary one, is not filled behind its owner's back.
+     * directory (shared and sticky, in a directory that is too, as {@code /tmp/localport}) that
+     * belongs to root or to this user, for ranges of at most {@value #MAX_CREATED_AHEAD} ports,
+     * once per range while the directory lasts: a private directory, such as a test's temporary
+     * one, is not filled behind its owner's back. Each file is created holding its monitor, as a
+     * reservation creates it.
      */
     void createMissingLockFilesAhead(PortRange range) {
         if (createdLockFile) {
             createdLockFile = false;
-            if (machineWide && ProcLocks.AVAILABLE && range.size() <= MAX_CREATED_AHEAD
+            if (machineWide && ownedByRootOrThisUser && ProcLocks.AVAILABLE && range.size() <= MAX_CREATED_AHEAD
                     && rangesCreatedAhead.add(List.of(range.first(), range.last()))) {
-                LockFilesAhead.start(path, range);
+                LockFilesAhead.start(this, range);
             }
         }
     }
@@ -403,18 +422,18 @@ final class LockDirectory {
         private static final int FILES_BETWEEN_PAUSES = 16;
         private static final long PAUSE_MILLIS = 20;
 
-        private final Path directory;
+        private final LockDirectory directory;
         private final PortRange range;
 
-        private LockFilesAhead(Path directory, PortRange range) {
-            super("localport: lock files of " + range + " in " + directory);
+        private LockFilesAhead(LockDirectory directory, PortRange range) {
+            super(null, null, "localport: lock files of " + range + " in " + directory.path, 0, false);
             this.directory = directory;
             this.range = range;
             setDaemon(true);
             setContextClassLoader(null);
         }
 
-        static void start(Path directory, PortRange range) {
+        static void start(LockDirectory directory, PortRange range) {
             try {
                 new LockFilesAhead(directory, range).start();
             }
@@ -427,13 +446,13 @@ final class LockDirectory {
         public void run() {
             try {
                 Set<Path> present = new HashSet<>();
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.lock")) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path, "*.lock")) {
                     files.forEach(present::add);
                 }
                 int created = 0;
                 for (int port = range.first(); port <= range.last(); port++) {
-                    Path file = lockFile(directory, port);
-                    if (range.contains(port) && !present.contains(file) && create(file)
+                    Path file = lockFile(directory.path, port);
+                    if (range.contains(port) && !present.contains(file) && create(port, file)
                             && ++created % FILES_BETWEEN_PAUSES == 0 && !pause(PAUSE_MILLIS)) {
                         return;
                     }
@@ -446,6 +465,12 @@ final class LockDirectory {
             catch (IOException | RuntimeException e) {
                 // The directory was deleted, a file could not be created, or the look failed:
                 // reservations create and look for themselves, as without this thread.
+            }
+        }
+
+        private boolean create(int port, Path file) throws IOException {
+            synchronized (monitor(directory.realPath, port)) {
+                return LockDirectory.create(file, true);
             }
         }
 
@@ -509,7 +534,12 @@ final class LockDirectory {
         }
     }
 
-    /** Lets other users' builds lock the file too; the directory's sticky bit keeps it from being deleted. */
+    /**
+     * Lets other users' builds lock the file too; the directory's sticky bit keeps it from being
+     * deleted. The mode is set through the path, which follows a link: only in a directory whose
+     * entries nobody but root and this user can rename, or another user could swap the new file
+     * for a link to one of this user's files.
+     */
     private static void shareWithAllUsers(Path file) {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -527,6 +557,8 @@ final class LockDirectory {
         for (int attempt = 1; !prepared; attempt++) {
             try {
                 machineWide = check();
+                ownedByRootOrThisUser = isOwnedByRootOrThisUser(path);
+                rangesCreatedAhead.clear(); // prepared again after a deletion: missing files again
                 realPath = realPath(path);
                 rangeEnd = (long) (realPath.hashCode() & 0x7fffffff) << 16;
                 prepared = true;
@@ -584,6 +616,18 @@ final class LockDirectory {
     /** Whether every user may create files in the directory and only their owners may delete them, as in /tmp. */
     private static boolean isSharedAndSticky(Path directory) {
         return directory != null && (mode(directory) & (WRITABLE_BY_OTHERS | STICKY)) == (WRITABLE_BY_OTHERS | STICKY);
+    }
+
+    /** Whether the directory belongs to root or to the user this JVM runs as; {@code false} where that cannot be told. */
+    private static boolean isOwnedByRootOrThisUser(Path directory) {
+        try {
+            return ((Number) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue() == 0
+                    || Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName()
+                            .equals(System.getProperty("user.name"));
+        }
+        catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The file's mode bits, a link not followed; 0 where there are none. */

@@ -141,7 +141,7 @@ final class ProcLocks {
         private Snapshot seen;
 
         LookAhead() {
-            super("localport: first look at /proc/locks");
+            super(null, null, "localport: first look at /proc/locks", 0, false);
             setDaemon(true);
             setContextClassLoader(null);
         }

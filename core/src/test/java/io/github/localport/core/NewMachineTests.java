@@ -1,12 +1,20 @@
 package io.github.localport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,33 +29,112 @@ class NewMachineTests {
     /** 40 ports of the tests' private range, used by no other test. */
     private static final int FIRST = Held.privateRangeFirst() + 960;
     private static final int LAST = FIRST + 39;
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+    private static final String THREAD = "localport: lock files of ";
 
     @TempDir
     Path temp;
+    /** A lock directory that does not exist yet, in a directory shared and sticky as /tmp. */
+    private Path locks;
+
+    @BeforeEach
+    void aDirectoryAsTmp() throws Exception {
+        assumeTrue(ProcLocks.AVAILABLE, "only where /proc/locks is looked at");
+        Path shared = Files.createDirectory(temp.resolve("tmp"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        locks = shared.resolve("localport");
+    }
+
+    /** The thread that creates lock files ends before the test's directory is deleted. */
+    @AfterEach
+    void noThreadLeftCreatingLockFiles() throws InterruptedException {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith(THREAD)) {
+                thread.join(WITHIN.toMillis());
+                assertThat(thread.isAlive()).as(thread.getName()).isFalse();
+            }
+        }
+    }
 
     @Test
     void createsTheRangesLockFilesAheadInAMachineWideLockDirectory() throws Exception {
-        assumeTrue(ProcLocks.AVAILABLE, "only where /proc/locks is looked at");
-        Path shared = Files.createDirectory(temp.resolve("tmp"));
-        Files.setAttribute(shared, "unix:mode", 01777); // as /tmp
-        Path locks = shared.resolve("localport");
-
         List<String> output = reserveOnANewMachine(locks, "await");
 
-        assertThat(output).containsExactly("FILLED true", "LOCK FILES 40", "LOOKED AGAIN false", "CREATING false");
+        assertThat(output).startsWith("FILLED true", "LOCK FILES 40", "LOOKED AGAIN false");
+        try (var files = Files.list(locks)) {
+            assertThat(files).allSatisfy(file -> assertThat(PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file))).as("shared with all users").isEqualTo("rw-rw-rw-"));
+        }
     }
 
     /** A test's temporary lock directory is not filled behind its back (its owner may be deleting it). */
     @Test
     void leavesAPrivateLockDirectoryAsItIs() throws Exception {
-        assumeTrue(ProcLocks.AVAILABLE, "only where /proc/locks is looked at");
-        Path locks = temp.resolve("localport");
-
-        List<String> output = reserveOnANewMachine(locks);
+        List<String> output = reserveOnANewMachine(temp.resolve("localport"));
 
         assertThat(output).hasSize(3).contains("LOOKED AGAIN true", "CREATING false");
         assertThat(Integer.parseInt(output.get(0).substring("LOCK FILES ".length()))).as("one per port used")
                 .isBetween(1, 21);
+    }
+
+    /**
+     * Closing any descriptor of a file drops every lock this process holds on it: the thread
+     * creates (opens and closes) a lock file only holding the JVM-wide monitor under which
+     * reservations open, lock and close it.
+     */
+    @Test
+    void createsALockFileOnlyHoldingTheMonitorReservationsTake() throws Exception {
+        int busy = LAST; // the thread goes up the range: it creates every other file first
+        LockDirectory directory = LockDirectory.at(locks);
+        directory.claims().put(busy, new PortRequest("", Transport.TCP, "a reservation of this JVM"));
+        try {
+            synchronized (LockDirectory.monitor(locks.toRealPath().toString(), busy)) {
+                reserve(FIRST, LAST).close();
+
+                assertThat(Held.eventually(() -> lockFiles() >= 39, WITHIN)).as("every other lock file created").isTrue();
+                assertThat(locks.resolve(busy + ".lock")).as("not while its monitor is taken").doesNotExist();
+            }
+            assertThat(Held.eventually(() -> Files.exists(locks.resolve(busy + ".lock")), WITHIN)).isTrue();
+        }
+        finally {
+            directory.claims().remove(busy);
+        }
+    }
+
+    /**
+     * A port held by another JVM whose lock file was deleted stays held after the thread created
+     * its file again and took its look.
+     */
+    @Test
+    void aPortWhoseLockFileWasDeletedWhileHeldStaysHeldAfterTheFilesAreCreatedAhead() throws Exception {
+        try (Held.Lease lease = Held.lease(2)) {
+            int port = lease.first();
+            try (ChildJvm holder = ChildJvm.start(List.of("-Dlocalport.range=" + port + "-" + port,
+                    "-Dlocalport.lock.dir=" + locks), HoldUntilTold.class)) {
+                assertThat(holder.readLine()).isEqualTo("HELD " + port);
+                Files.delete(locks.resolve(port + ".lock"));
+
+                try (Reservation other = reserve(port, port + 1)) {
+                    assertThat(other.number()).isEqualTo(port + 1);
+                }
+                noThreadLeftCreatingLockFiles();
+                assertThat(locks.resolve(port + ".lock")).isRegularFile();
+
+                assertThatThrownBy(() -> reserve(port, port)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("held by pid " + holder.process().pid());
+            }
+        }
+    }
+
+    private long lockFiles() {
+        return IntStream.rangeClosed(FIRST, LAST).filter(port -> Files.exists(locks.resolve(port + ".lock"))).count();
+    }
+
+    private Reservation reserve(int first, int last) {
+        Map<String, String> values = Map.of(Settings.RANGE, first + "-" + last, Settings.LOCK_DIRECTORY,
+                locks.toString());
+        return PortRegistry.reserve(new PortRequest("", Transport.TCP, "a test"), "a test",
+                Settings.from(key -> Optional.ofNullable(values.get(key))));
     }
 
     private static List<String> reserveOnANewMachine(Path locks, String... args) throws Exception {
