@@ -174,27 +174,41 @@ final class ProcLocks {
         }
     }
 
+    /**
+     * A look: {@code /proc/locks} read twice, and every lock either read shows. The kernel writes
+     * the file a page at a time, from a position in its list of locks: a lock released between
+     * two pages shifts the list, and one lock can be missed in that read. Two reads miss one lock
+     * only if both are shifted at it; a lock released between them shows as held, which only
+     * makes the reservation look once more.
+     */
     private static Snapshot snapshot() throws IOException {
         long now = System.currentTimeMillis();
         long nanos = System.nanoTime();
-        String text;
         try {
-            text = ProcFile.read(LOCKS);
+            return fromReads(now, nanos, ProcFile.read(LOCKS), ProcFile.read(LOCKS));
         }
         catch (IOException e) {
             throw new IOException("localport could not read " + LOCKS + " (" + e + "), which tells it which ports"
                     + " holders of deleted lock files still hold; free file descriptors, or make " + LOCKS
                     + " readable again", e);
         }
+    }
+
+    /** The look that these reads of {@code /proc/locks}, taken at that time, show together. */
+    static Snapshot fromReads(long takenMillis, long takenNanos, String... reads) {
         Map<Range, List<Lock>> byRange = new HashMap<>();
-        for (Lock lock : parse(text)) {
-            List<Lock> ofRange = byRange.get(lock.range());
-            if (ofRange == null) {
-                byRange.put(lock.range(), ofRange = new ArrayList<>(1));
+        for (String read : reads) {
+            for (Lock lock : parse(read)) {
+                List<Lock> ofRange = byRange.get(lock.range());
+                if (ofRange == null) {
+                    byRange.put(lock.range(), ofRange = new ArrayList<>(1));
+                }
+                if (!ofRange.contains(lock)) {
+                    ofRange.add(lock);
+                }
             }
-            ofRange.add(lock);
         }
-        return new Snapshot(now, nanos, byRange);
+        return new Snapshot(takenMillis, takenNanos, byRange);
     }
 
     private ProcLocks() {

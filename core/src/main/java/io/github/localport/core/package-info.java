@@ -28,7 +28,8 @@
  * path, so that any two locks of one file overlap); it counts only while the lock file's path still names the
  * locked file (looked at before the open, unless this copy of localport locked that file before, and after the
  * lock), and on Linux only if {@code /proc/locks} shows no lock of that range on another
- * file (a holder whose file was deleted keeps its port; the first look is taken in the background
+ * file (a holder whose file was deleted keeps its port; a look reads the file twice and keeps
+ * every lock either read shows, since the kernel writes it a page at a time; the first look is taken in the background
  * when the registry is first used or an adapter calls {@code PortRegistry.prepare()}, the last
  * look is kept, and taken again when the lock file's ctime is later (created, renamed or linked
  * there since) or the wall clock has stepped since; a look that fails fails the reservation and

@@ -23,6 +23,21 @@ class ProcLocksTests {
                 new ProcLocks.Lock(4245, "7", new ProcLocks.Range(62001, 1234562001)));
     }
 
+    /** Each read may miss a lock whose place in the kernel's list shifted between two pages. */
+    @Test
+    void aLookHoldsEveryLockThatEitherReadShowed() {
+        String first = "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000\n";
+        String second = "1: POSIX  ADVISORY  WRITE 4242 fe:00:2155603 62000 1234562000\n"
+                + "2: POSIX  ADVISORY  WRITE 4243 fe:00:2155604 62000 1234562000\n";
+        ProcLocks.Range range = new ProcLocks.Range(62000, 1234562000);
+
+        ProcLocks.Snapshot look = ProcLocks.fromReads(0, 0, first, second);
+
+        assertThat(look.byRange().get(range)).containsExactly(new ProcLocks.Lock(4242, "2155603", range),
+                new ProcLocks.Lock(4243, "2155604", range));
+        assertThat(look.holdsOtherThan(range, "2155603")).as("the lock only the second read showed").isTrue();
+    }
+
     @Test
     void aLookIsNotTrustedOnceTheWallClockHasSteppedAwayFromTheMonotonicOne() {
         long millis = System.currentTimeMillis();
