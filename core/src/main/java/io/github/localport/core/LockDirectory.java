@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -19,15 +18,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The directory of lock files shared by every JVM on the machine: one empty file per port,
@@ -122,6 +118,11 @@ final class LockDirectory {
         return path;
     }
 
+    /** The directory's real path, as every copy of localport and every JVM names it. */
+    String realPath() {
+        return realPath;
+    }
+
     Map<Integer, PortRequest> claims() {
         return claims;
     }
@@ -145,7 +146,7 @@ final class LockDirectory {
         return ("io.github.localport lock file " + realPath + "/" + port + ".lock").intern();
     }
 
-    private static Path lockFile(Path directory, int port) {
+    static Path lockFile(Path directory, int port) {
         return directory.resolve(port + ".lock");
     }
 
@@ -374,7 +375,7 @@ final class LockDirectory {
      * if it was there already. Call it holding the file's {@link #monitor}: closing the new file
      * drops any lock this process holds on it.
      */
-    private static boolean create(Path file, boolean shared) throws IOException {
+    static boolean create(Path file, boolean shared) throws IOException {
         try {
             FileChannel.open(file, CREATE_NEW).close();
         }
@@ -411,78 +412,6 @@ final class LockDirectory {
     }
 
     static final int MAX_CREATED_AHEAD = 16_384;
-
-    /**
-     * The thread that creates a range's missing lock files and then looks at /proc/locks; only a
-     * head start. Creating a file costs the kernel about 0.1 ms, so it pauses after every few
-     * files (a few thousand files take about 6 s and a few percent of one processor), not to slow
-     * a build that has just started.
-     */
-    private static final class LockFilesAhead extends Thread {
-        private static final int FILES_BETWEEN_PAUSES = 16;
-        private static final long PAUSE_MILLIS = 20;
-
-        private final LockDirectory directory;
-        private final PortRange range;
-
-        private LockFilesAhead(LockDirectory directory, PortRange range) {
-            super(null, null, "localport: lock files of " + range + " in " + directory.path, 0, false);
-            this.directory = directory;
-            this.range = range;
-            setDaemon(true);
-            setContextClassLoader(null);
-        }
-
-        static void start(LockDirectory directory, PortRange range) {
-            try {
-                new LockFilesAhead(directory, range).start();
-            }
-            catch (RuntimeException | OutOfMemoryError e) {
-                // No thread to spare: each reservation creates its own lock file and looks, as before.
-            }
-        }
-
-        @Override
-        public void run() {
-            try {
-                Set<Path> present = new HashSet<>();
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path, "*.lock")) {
-                    files.forEach(present::add);
-                }
-                int created = 0;
-                for (int port = range.first(); port <= range.last(); port++) {
-                    Path file = lockFile(directory.path, port);
-                    if (range.contains(port) && !present.contains(file) && create(port, file)
-                            && ++created % FILES_BETWEEN_PAUSES == 0 && !pause(PAUSE_MILLIS)) {
-                        return;
-                    }
-                }
-                // Only a look taken a margin after a file's ctime answers for the file.
-                if (pause(ProcLocks.Snapshot.MARGIN_MILLIS + 100)) {
-                    ProcLocks.fresh();
-                }
-            }
-            catch (IOException | RuntimeException e) {
-                // The directory was deleted, a file could not be created, or the look failed:
-                // reservations create and look for themselves, as without this thread.
-            }
-        }
-
-        private boolean create(int port, Path file) throws IOException {
-            synchronized (monitor(directory.realPath, port)) {
-                return LockDirectory.create(file, true);
-            }
-        }
-
-        /** Waits, unless interrupted; whether it waited the whole time. */
-        private boolean pause(long millis) {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            for (long left; (left = end - System.nanoTime()) > 0 && !isInterrupted();) {
-                LockSupport.parkNanos(left);
-            }
-            return !isInterrupted();
-        }
-    }
 
     /** Opens an existing lock file, or returns {@code null} if it is another user's or a planted link. */
     private static FileChannel openExisting(Path file) throws IOException {
