@@ -35,7 +35,7 @@ import io.github.localport.ReservedPort;
  *   gap-ms        between reservations, 0-1000  (default 100)
  * </pre>
  *
- * The default run takes about 70 seconds.
+ * The default run takes about 65 seconds.
  */
 public final class NewMachineBenchmark {
 

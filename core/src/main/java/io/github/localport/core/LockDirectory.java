@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
@@ -46,8 +47,8 @@ import java.util.concurrent.ConcurrentMap;
  * its port.</li>
  * <li><b>The directory is checked</b> when it is prepared, and prepared again when it was deleted:
  * a directory every user may write to must have the sticky bit, or anyone could delete others'
- * lock files. New lock files are shared with all users only in a directory of root's or this
- * user's, whose entries nobody else can swap for links before the mode is set.</li>
+ * lock files. A new lock file's mode is set without following a link, so that the directory's
+ * owner cannot swap it for a link and have another file made writable by everyone.</li>
  * <li><b>Two copies of localport in one JVM</b> (two class loaders) see each other's locks as
  * {@link OverlappingFileLockException}s. Closing a channel drops every POSIX lock the process
  * holds on the file, so such a channel is kept, one per file, and used again rather than closed
@@ -87,11 +88,6 @@ final class LockDirectory {
     private volatile boolean prepared;
     /** Whether every user shares the directory, in a directory every user shares (as /tmp/localport in /tmp). */
     private volatile boolean machineWide;
-    /**
-     * Whether the directory belongs to root or to this user, so that nobody else can rename its
-     * entries: only then are new lock files shared with all users ({@link #shareWithAllUsers}).
-     */
-    private volatile boolean ownedByRootOrThisUser;
     /** Whether a reservation created a lock file since {@link #createMissingLockFilesAhead} last asked. */
     private volatile boolean createdLockFile;
     /** The ranges (first and last port) whose missing lock files this copy has set out to create. */
@@ -355,7 +351,7 @@ final class LockDirectory {
     private void createLockFile(Path file) throws IOException {
         for (int attempt = 0;; attempt++) {
             try {
-                if (create(file, ownedByRootOrThisUser)) {
+                if (create(file)) {
                     createdLockFile = true;
                 }
                 return;
@@ -371,20 +367,18 @@ final class LockDirectory {
     }
 
     /**
-     * Creates the lock file, with {@code shared} readable and writable by every user; {@code false}
-     * if it was there already. Call it holding the file's {@link #monitor}: closing the new file
-     * drops any lock this process holds on it.
+     * Creates the lock file, readable and writable by every user; {@code false} if it was there
+     * already. Call it holding the file's {@link #monitor}: closing the new file, or the
+     * descriptor that sets its mode, drops any lock this process holds on it.
      */
-    static boolean create(Path file, boolean shared) throws IOException {
+    static boolean create(Path file) throws IOException {
         try {
             FileChannel.open(file, CREATE_NEW).close();
         }
         catch (FileAlreadyExistsException createdMeanwhile) {
             return false;
         }
-        if (shared) {
-            shareWithAllUsers(file);
-        }
+        shareWithAllUsers(file);
         return true;
     }
 
@@ -395,16 +389,15 @@ final class LockDirectory {
      * localport (a new CI runner), each reservation of a port not used before on the machine
      * takes a look of its own before it hands the port out, and after a quiet spell a look waits
      * milliseconds for the kernel. Only where looks are taken (Linux), in a machine-wide lock
-     * directory (shared and sticky, in a directory that is too, as {@code /tmp/localport}) that
-     * belongs to root or to this user, for ranges of at most {@value #MAX_CREATED_AHEAD} ports,
-     * once per range while the directory lasts: a private directory, such as a test's temporary
-     * one, is not filled behind its owner's back. Each file is created holding its monitor, as a
-     * reservation creates it.
+     * directory (shared and sticky, in a directory that is too, as {@code /tmp/localport}), for
+     * ranges of 2 to {@value #MAX_CREATED_AHEAD} ports, once per range while the directory lasts:
+     * a private directory, such as a test's temporary one, is not filled behind its owner's back.
+     * The thread itself works only in a directory of root's or this user's ({@link LockFilesAhead}).
      */
     void createMissingLockFilesAhead(PortRange range) {
         if (createdLockFile) {
             createdLockFile = false;
-            if (machineWide && ownedByRootOrThisUser && ProcLocks.AVAILABLE && range.size() <= MAX_CREATED_AHEAD
+            if (machineWide && ProcLocks.AVAILABLE && range.size() > 1 && range.size() <= MAX_CREATED_AHEAD
                     && rangesCreatedAhead.add(List.of(range.first(), range.last()))) {
                 LockFilesAhead.start(this, range);
             }
@@ -465,13 +458,19 @@ final class LockDirectory {
 
     /**
      * Lets other users' builds lock the file too; the directory's sticky bit keeps it from being
-     * deleted. The mode is set through the path, which follows a link: only in a directory whose
-     * entries nobody but root and this user can rename, or another user could swap the new file
-     * for a link to one of this user's files.
+     * deleted. The owner of the directory could still swap the new file for something else before
+     * its mode is set: the mode is set without following a link (one there is left as it is,
+     * never the file it points to), and only on a regular file, so that a FIFO swapped in before
+     * the look cannot hold the open that sets the mode.
      */
-    private static void shareWithAllUsers(Path file) {
+    static void shareWithAllUsers(Path file) {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes now = attributesOrNull(file);
+            if (view != null && now != null && now.isRegularFile()) {
+                view.setPermissions(PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
         }
         catch (IOException | UnsupportedOperationException e) {
             // Then only this user can lock it, and other users treat the port as held.
@@ -486,7 +485,6 @@ final class LockDirectory {
         for (int attempt = 1; !prepared; attempt++) {
             try {
                 machineWide = check();
-                ownedByRootOrThisUser = isOwnedByRootOrThisUser(path);
                 rangesCreatedAhead.clear(); // prepared again after a deletion: missing files again
                 realPath = realPath(path);
                 rangeEnd = (long) (realPath.hashCode() & 0x7fffffff) << 16;
@@ -547,12 +545,14 @@ final class LockDirectory {
         return directory != null && (mode(directory) & (WRITABLE_BY_OTHERS | STICKY)) == (WRITABLE_BY_OTHERS | STICKY);
     }
 
-    /** Whether the directory belongs to root or to the user this JVM runs as; {@code false} where that cannot be told. */
-    private static boolean isOwnedByRootOrThisUser(Path directory) {
+    /**
+     * Whether the directory belongs to root or to the user this JVM runs as, by user id (Linux:
+     * the owner of {@code /proc/self}); {@code false} where that cannot be told.
+     */
+    static boolean isOwnedByRootOrThisUser(Path directory) {
         try {
-            return ((Number) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue() == 0
-                    || Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName()
-                            .equals(System.getProperty("user.name"));
+            int owner = ((Number) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue();
+            return owner == 0 || owner == ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue();
         }
         catch (IOException | RuntimeException e) {
             return false;

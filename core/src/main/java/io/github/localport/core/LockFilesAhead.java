@@ -3,7 +3,9 @@ package io.github.localport.core;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link LockDirectory#createMissingLockFilesAhead} on a machine that never ran localport. Only a
  * head start: if it fails or the JVM ends first, reservations create and look for themselves.
  * Each file is created holding the monitor under which reservations open, lock and close it
- * (closing the new file would drop a lock this JVM just took on it). Creating a file costs the
+ * (closing the new file would drop a lock this JVM just took on it). It works only in a directory
+ * of root's or this user's (by user id), and stops if the directory is replaced: in another
+ * user's directory that user could swap the files it creates for something else. Creating a file costs the
  * kernel about 0.1 ms, so it pauses after every few files (a few thousand files take about 6 s
  * and a few percent of one processor), not to slow a build that has just started.
  */
@@ -47,6 +51,10 @@ final class LockFilesAhead extends Thread {
     @Override
     public void run() {
         try {
+            Object directoryKey = directoryKey();
+            if (directoryKey == null || !LockDirectory.isOwnedByRootOrThisUser(directory.path())) {
+                return; // in another user's directory, that user could swap the files it creates
+            }
             Set<Path> present = new HashSet<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path(), "*.lock")) {
                 files.forEach(present::add);
@@ -55,8 +63,9 @@ final class LockFilesAhead extends Thread {
             for (int port = range.first(); port <= range.last(); port++) {
                 Path file = LockDirectory.lockFile(directory.path(), port);
                 if (range.contains(port) && !present.contains(file) && create(port, file)
-                        && ++created % FILES_BETWEEN_PAUSES == 0 && !pause(PAUSE_MILLIS)) {
-                    return;
+                        && ++created % FILES_BETWEEN_PAUSES == 0
+                        && (!pause(PAUSE_MILLIS) || !directoryKey.equals(directoryKey()))) {
+                    return; // interrupted, or the directory was replaced meanwhile
                 }
             }
             // Only a look taken a margin after a file's ctime answers for the file.
@@ -72,8 +81,15 @@ final class LockFilesAhead extends Thread {
 
     private boolean create(int port, Path file) throws IOException {
         synchronized (LockDirectory.monitor(directory.realPath(), port)) {
-            return LockDirectory.create(file, true);
+            return LockDirectory.create(file);
         }
+    }
+
+    /** Which directory is at the lock directory's path now; {@code null} if none. */
+    private Object directoryKey() throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(directory.path(), BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        return attributes.isDirectory() ? attributes.fileKey() : null;
     }
 
     /** Waits, unless interrupted; whether it waited the whole time. */

@@ -34,10 +34,10 @@
  * look is kept, and taken again when the lock file's ctime is later (created, renamed or linked
  * there since) or the wall clock has stepped since; a look that fails fails the reservation and
  * is not kept). A reservation that had to create its lock file in a machine-wide directory (shared
- * and sticky, in a directory that is too, and belonging to root or this user, as {@code /tmp/localport})
- * has the range's other missing lock files created by a background thread ({@code LockFilesAhead}),
- * which then takes one look late enough to answer for all of them: on a new machine, only the
- * reservations of its first seconds look for themselves. The result
+ * and sticky, in a directory that is too, as {@code /tmp/localport}) has the range's other missing
+ * lock files created by a background thread ({@code LockFilesAhead}; only in a directory of root's
+ * or this user's), which then takes one look late enough to answer for all of them: on a new
+ * machine, only the reservations of its first seconds look for themselves. The result
  * is a {@link io.github.localport.core.Reservation}, which the adapter keeps for its scope (a
  * JUnit store, a cached Spring context, a build) and hands to its users in its own terms.</li>
  * <li><b>Release.</b> {@link io.github.localport.core.Reservation#close()} polls
@@ -87,10 +87,10 @@
  * class loader) shows up as an {@code OverlappingFileLockException}: its channel is kept and
  * used again, never closed while the other copy may hold the lock, and every copy opens, locks
  * and closes a lock file under one JVM-wide monitor per file.</li>
- * <li>Lock files are never deleted or written, and are made readable and writable by every user
- * only in a lock directory of root's or this user's (elsewhere its owner could swap a new file for
- * a link first). Nothing planted in the lock directory (a FIFO, a socket, a device, a directory, a
- * link, another user's private file) blocks a reservation: it counts as held by someone else.</li>
+ * <li>Lock files are never deleted or written; a new one is made readable and writable by every
+ * user without following a link (the directory's owner could swap it for one first). Nothing
+ * planted in the lock directory (a FIFO, a socket, a device, a directory, a link, another user's
+ * private file) blocks a reservation: it counts as held by someone else.</li>
  * <li>Reserving and releasing ignore the caller's interrupt status (file channels close
  * themselves on interrupt) and restore it afterwards; a walk that fails in any way leaves
  * nothing claimed or locked.</li>

@@ -121,6 +121,22 @@ class HostileMachineTests {
         }
     }
 
+    /**
+     * The owner of the lock directory can swap a new lock file for a link before its mode is set:
+     * the mode is set without following it, so the file it points to is not made writable by all.
+     */
+    @Test
+    void setsANewLockFilesModeWithoutFollowingALinkSwappedInForIt() throws IOException {
+        Path victim = Files.createFile(temp.resolve("someone's file"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path lockFile = Files.createSymbolicLink(Files.createDirectories(locks).resolve(port + ".lock"), victim);
+
+        LockDirectory.shareWithAllUsers(lockFile);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim))).isEqualTo("rw-------");
+        assertThat(lockFile).isSymbolicLink();
+    }
+
     @Test
     void preparesTheLockDirectoryAgainWhenItIsDeletedBetweenReservations() throws IOException {
         reserve(port, port).close();

@@ -60,7 +60,7 @@ class NewMachineTests {
     void createsTheRangesLockFilesAheadInAMachineWideLockDirectory() throws Exception {
         List<String> output = reserveOnANewMachine(locks, "await");
 
-        assertThat(output).startsWith("FILLED true", "LOCK FILES 40", "LOOKED AGAIN false");
+        assertThat(output).containsExactly("FILLED true", "ALL LOCK FILES true", "LOCK FILES 40", "LOOKED AGAIN false");
         try (var files = Files.list(locks)) {
             assertThat(files).allSatisfy(file -> assertThat(PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(file))).as("shared with all users").isEqualTo("rw-rw-rw-"));
@@ -70,10 +70,23 @@ class NewMachineTests {
     /** A test's temporary lock directory is not filled behind its back (its owner may be deleting it). */
     @Test
     void leavesAPrivateLockDirectoryAsItIs() throws Exception {
-        List<String> output = reserveOnANewMachine(temp.resolve("localport"));
+        assertOnlyThePortsUsedHaveLockFiles(reserveOnANewMachine(temp.resolve("localport")));
+    }
 
-        assertThat(output).hasSize(3).contains("LOOKED AGAIN true", "CREATING false");
-        assertThat(Integer.parseInt(output.get(0).substring("LOCK FILES ".length()))).as("one per port used")
+    /** In another user's directory, that user could swap the files the thread creates for something else. */
+    @Test
+    void leavesAnotherUsersMachineWideLockDirectoryAsItIs() throws Exception {
+        assumeTrue(ChildJvm.otherUserAvailable(), "runs as root, to give a directory to user nobody");
+        Files.createDirectory(locks);
+        Files.setAttribute(locks, "unix:mode", 01777);
+        Files.setOwner(locks, locks.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        assertOnlyThePortsUsedHaveLockFiles(reserveOnANewMachine(locks));
+    }
+
+    private static void assertOnlyThePortsUsedHaveLockFiles(List<String> output) {
+        assertThat(output).hasSize(3).contains("ALL LOCK FILES false", "LOOKED AGAIN true");
+        assertThat(Integer.parseInt(output.get(1).substring("LOCK FILES ".length()))).as("one per port used")
                 .isBetween(1, 21);
     }
 
@@ -91,7 +104,8 @@ class NewMachineTests {
             synchronized (LockDirectory.monitor(locks.toRealPath().toString(), busy)) {
                 reserve(FIRST, LAST).close();
 
-                assertThat(Held.eventually(() -> lockFiles() >= 39, WITHIN)).as("every other lock file created").isTrue();
+                assertThat(Held.eventually(() -> lockFiles() >= 39 && threadCreatingLockFilesIsBlocked(), WITHIN))
+                        .as("every other lock file created, and the thread waiting for the monitor").isTrue();
                 assertThat(locks.resolve(busy + ".lock")).as("not while its monitor is taken").doesNotExist();
             }
             assertThat(Held.eventually(() -> Files.exists(locks.resolve(busy + ".lock")), WITHIN)).isTrue();
@@ -113,17 +127,28 @@ class NewMachineTests {
                     "-Dlocalport.lock.dir=" + locks), HoldUntilTold.class)) {
                 assertThat(holder.readLine()).isEqualTo("HELD " + port);
                 Files.delete(locks.resolve(port + ".lock"));
+                LockDirectory directory = LockDirectory.at(locks);
 
+                // The port claimed meanwhile, so that the reservation takes the other one and the thread creates its file.
+                directory.claims().put(port, new PortRequest("", Transport.TCP, "a test"));
                 try (Reservation other = reserve(port, port + 1)) {
                     assertThat(other.number()).isEqualTo(port + 1);
                 }
+                finally {
+                    directory.claims().remove(port);
+                }
                 noThreadLeftCreatingLockFiles();
-                assertThat(locks.resolve(port + ".lock")).isRegularFile();
+                assertThat(locks.resolve(port + ".lock")).as("created by the thread").isRegularFile();
 
                 assertThatThrownBy(() -> reserve(port, port)).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("held by pid " + holder.process().pid());
             }
         }
+    }
+
+    private static boolean threadCreatingLockFilesIsBlocked() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().startsWith(THREAD) && thread.getState() == Thread.State.BLOCKED);
     }
 
     private long lockFiles() {

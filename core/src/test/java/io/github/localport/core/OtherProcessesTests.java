@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -109,26 +108,6 @@ class OtherProcessesTests {
             assertThat(PortRegistry.isHeld(port, LockDirectory.at(locks))).as("held by nobody's JVM").isTrue();
             assertThat(child.finish()).isZero();
         }
-    }
-
-    /**
-     * The mode of a new lock file is set through its path, which follows a link: in a lock
-     * directory of another user, that user could swap the new file for a link to one of this
-     * user's files first. There new lock files stay as the OS creates them.
-     */
-    @Test
-    void keepsItsNewLockFilesPrivateInAnotherUsersLockDirectory(@TempDir Path temp) throws Exception {
-        assumeTrue(ChildJvm.otherUserAvailable(), "runs as root, to give a directory to user nobody");
-        Path locks = Files.createDirectory(temp.resolve("locks"));
-        Files.setAttribute(locks, "unix:mode", 01777);
-        Files.setOwner(locks, locks.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-        int port = Held.freePort();
-
-        assertThat(PortRegistry.isHeld(port, LockDirectory.at(locks))).isFalse();
-
-        assertThat(locks.resolve(port + ".lock")).isRegularFile();
-        assertThat(Files.getPosixFilePermissions(locks.resolve(port + ".lock"))).as("not shared with other users")
-                .doesNotContain(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     }
 
     @Test
