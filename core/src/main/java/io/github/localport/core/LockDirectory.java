@@ -545,20 +545,6 @@ final class LockDirectory {
         return directory != null && (mode(directory) & (WRITABLE_BY_OTHERS | STICKY)) == (WRITABLE_BY_OTHERS | STICKY);
     }
 
-    /**
-     * Whether the directory belongs to root or to the user this JVM runs as, by user id (Linux:
-     * the owner of {@code /proc/self}); {@code false} where that cannot be told.
-     */
-    static boolean isOwnedByRootOrThisUser(Path directory) {
-        try {
-            int owner = ((Number) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue();
-            return owner == 0 || owner == ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue();
-        }
-        catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /** The file's mode bits, a link not followed; 0 where there are none. */
     private static int mode(Path path) {
         try {

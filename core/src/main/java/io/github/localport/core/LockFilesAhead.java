@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * Each file is created holding the monitor under which reservations open, lock and close it
  * (closing the new file would drop a lock this JVM just took on it). It works only in a directory
  * of root's or this user's (by user id), and stops if the directory is replaced: in another
- * user's directory that user could swap the files it creates for something else. Creating a file costs the
- * kernel about 0.1 ms, so it pauses after every few files (a few thousand files take about 6 s
- * and a few percent of one processor), not to slow a build that has just started.
+ * user's directory that user could swap the files it creates for something else. Creating a
+ * file costs the kernel about 0.1 ms, so it pauses after every few files (a few thousand files
+ * take about 6 s and a few percent of one processor), not to slow a build that has just started.
  */
 final class LockFilesAhead extends Thread {
 
@@ -52,7 +52,7 @@ final class LockFilesAhead extends Thread {
     public void run() {
         try {
             Object directoryKey = directoryKey();
-            if (directoryKey == null || !LockDirectory.isOwnedByRootOrThisUser(directory.path())) {
+            if (directoryKey == null || !isOwnedByRootOrThisUser(directory.path())) {
                 return; // in another user's directory, that user could swap the files it creates
             }
             Set<Path> present = new HashSet<>();
@@ -82,6 +82,20 @@ final class LockFilesAhead extends Thread {
     private boolean create(int port, Path file) throws IOException {
         synchronized (LockDirectory.monitor(directory.realPath(), port)) {
             return LockDirectory.create(file);
+        }
+    }
+
+    /**
+     * Whether the directory belongs to root or to the user this JVM runs as, by user id (Linux:
+     * the owner of {@code /proc/self}); {@code false} where that cannot be told.
+     */
+    private static boolean isOwnedByRootOrThisUser(Path directory) {
+        try {
+            int owner = ((Number) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue();
+            return owner == 0 || owner == ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue();
+        }
+        catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
